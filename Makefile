@@ -1,0 +1,85 @@
+# Set-up, serving and testing in two commands:
+#   make run    installs what is missing, builds the site and serves it on http://127.0.0.1:5000
+#   make test   the same set-up plus test tools, then every test and the content check
+# Written for a fresh Debian 12 machine, run as root (or with sudo).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: WeasyPrint's Pango and HarfBuzz (with the subsetter), fonts that cover
+# every script we publish in, and Node.js for the front-end assets.
+SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+	libharfbuzz-subset0 fonts-noto-core nodejs npm
+TEST_SYSTEM_PACKAGES :=
+
+export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
+export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
+
+.PHONY: run test setup test-setup system test-system assets check bench-http clean
+
+run: setup
+	-$(BIN)/directory content-check
+	$(BIN)/directory serve --host 127.0.0.1 --port 5000
+
+test: test-setup
+	$(BIN)/pytest
+	$(BIN)/directory content-check
+
+setup: system $(VENV)/.installed static/build/manifest.json
+
+test-setup: setup test-system $(VENV)/.installed-test
+
+# Install any Debian package that is missing; apt-get runs only when something is.
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v npm >/dev/null && missing=$$(echo $$missing | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' '); \
+	if [ -n "$${missing// /}" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test-system:
+	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for tests:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed setup.cfg
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The stylesheet: GOV.UK Frontend's Sass with the council's colours and fonts,
+# fingerprinted and gzipped for WhiteNoise.
+static/build/manifest.json: node_modules/.installed $(VENV)/.installed $(wildcard static/scss/*.scss) $(wildcard static/images/*)
+	mkdir -p static/build/tmp
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps \
+	  --load-path=node_modules static/scss/app.scss static/build/tmp/app.css
+	$(BIN)/directory build-assets static/build/tmp/app.css static/images/*
+	rm -rf static/build/tmp
+
+bench-http: setup
+	$(BIN)/python bench/http.py
+
+clean:
+	rm -rf static/build instance .pytest_cache

@@ -1,0 +1,55 @@
+"""An accessible directory of care and support services for a local council."""
+
+import logging
+
+from flask import Flask
+from whitenoise import WhiteNoise
+
+from . import assets, http, i18n, templating
+from .config import Config
+from .content import load_directory
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config=None):
+    """Make the web app: load the content, then wire up languages, pages and assets."""
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(Config().as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    directory = load_directory(app.config["CONTENT_DIR"])
+    app.extensions["directory"] = directory
+    if directory.errors:
+        log.error("%d content problem(s): %d entries left out; run 'directory content-check'",
+                  len(directory.errors), len({p.file for p in directory.errors}))
+
+    app.extensions["assets"] = assets.load_manifest(app.config["STATIC_DIR"])
+    if not app.extensions["assets"]:
+        log.error("assets are not built in %s: run 'make' first", app.config["STATIC_DIR"])
+
+    templating.init_app(app)
+    i18n.init_app(app, directory.site)
+    http.init_app(app)
+
+    from .views import errors, health, pages
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(app.config["STATIC_DIR"]),
+        prefix=assets.URL_PREFIX,
+        immutable_file_test=assets.is_fingerprinted,
+        max_age=3600,
+    )
+    return app
+
+
+def current_directory():
+    """The Directory loaded for the running app."""
+    from flask import current_app
+
+    return current_app.extensions["directory"]

@@ -1,0 +1,119 @@
+"""Jinja set-up: GOV.UK Frontend macros, an Undefined that raises, and display filters."""
+
+import datetime
+import re
+
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
+
+from . import assets
+from .content.fields import ACCESSIBILITY, DAYS, DELIVERY, PHONE_TYPES
+from .languages import language_name
+
+
+class RaisingUndefined(StrictUndefined):
+    """Raise when an undefined value is shown or used, but allow tests such as `if x`.
+
+    GOV.UK Frontend's macros test optional parameters with `if params.x`, so
+    truth tests, iteration and `default` must work; printing an undefined value,
+    or reaching into one, is a bug and fails loudly.
+    """
+
+    __bool__ = lambda self: False  # noqa: E731
+    __iter__ = lambda self: iter(())  # noqa: E731
+    __len__ = lambda self: 0  # noqa: E731
+    __eq__ = lambda self, other: isinstance(other, type(self))  # noqa: E731
+    __ne__ = lambda self, other: not isinstance(other, type(self))  # noqa: E731
+    __hash__ = lambda self: id(type(self))  # noqa: E731
+
+
+def init_app(app):
+    """Configure app's Jinja environment."""
+    app.jinja_options = {**app.jinja_options, "undefined": RaisingUndefined,
+                         "extensions": ["jinja2.ext.do"], "autoescape": True}
+    app.jinja_loader = ChoiceLoader([
+        PackageLoader("directory", "templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        asset_url=assets.asset_url,
+        has_endpoint=lambda endpoint: endpoint in app.view_functions,
+    )
+    app.context_processor(lambda: {"directory": app.extensions["directory"]})
+    app.jinja_env.filters.update(
+        blocks=text_blocks,
+        tel=tel_href,
+        long_date=long_date,
+        opening_days=opening_days,
+        clock=clock,
+        language_name=lambda code: language_name(code, str(get_locale() or "en")),
+        accessibility_label=ACCESSIBILITY.__getitem__,
+        delivery_label=DELIVERY.__getitem__,
+        phone_type_label=PHONE_TYPES.__getitem__,
+    )
+
+
+def text_blocks(text):
+    """Split a description into paragraphs and bulleted lists: [('p', str) | ('ul', [str])]."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        paragraph, items = [], []
+        for line in lines:
+            if line.startswith(("- ", "* ")):
+                if paragraph:
+                    blocks.append(("p", " ".join(paragraph)))
+                    paragraph = []
+                items.append(line[2:].strip())
+            else:
+                if items:
+                    blocks.append(("ul", items))
+                    items = []
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(("p", " ".join(paragraph)))
+        if items:
+            blocks.append(("ul", items))
+    return blocks
+
+
+def tel_href(number):
+    """A tel: link for a UK number as written ('0121 496 0210' -> 'tel:+441214960210')."""
+    digits = re.sub(r"[^0-9+]", "", number)
+    if digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    return "tel:" + digits
+
+
+def long_date(value):
+    """A date written out in the reader's language: 2 October 2026."""
+    return format_date(value, "d MMMM y")
+
+
+def opening_days(days):
+    """Days as a reader says them: 'Monday to Friday', 'Tuesday and Thursday'."""
+    order = list(DAYS)
+    indexes = sorted(order.index(day) for day in days)
+    if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return _("%(first)s to %(last)s", first=DAYS[order[indexes[0]]],
+                 last=DAYS[order[indexes[-1]]])
+    names = [str(DAYS[order[i]]) for i in indexes]
+    if len(names) == 1:
+        return names[0]
+    return _("%(list)s and %(last)s", list=", ".join(names[:-1]), last=names[-1])
+
+
+def clock(value):
+    """A time as GOV.UK style writes it in English (9:30am, midday), or the locale's way."""
+    hours, minutes = map(int, value.split(":"))
+    if str(get_locale() or "en") != "en":
+        from flask_babel import format_time
+        return format_time(datetime.time(hours, minutes), "short")
+    if (hours, minutes) == (12, 0):
+        return _("midday")
+    suffix = "am" if hours < 12 else "pm"
+    hour = hours % 12 or 12
+    return f"{hour}{suffix}" if minutes == 0 else f"{hour}:{minutes:02d}{suffix}"

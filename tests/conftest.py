@@ -1,0 +1,55 @@
+"""Fixtures: app -> client -> runner, as in Flask's tutorial; every page fetched is checked."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from directory import create_app
+from directory.pagecheck import check_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+
+
+class CheckedClient(FlaskClient):
+    """A test client that runs the page check on every HTML page it fetches."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not response.headers.get("Content-Encoding"):
+            problems = check_page(response.get_data())
+            assert not problems, f"page check failed for {response.request.path}: {problems}"
+        return response
+
+
+def make_app(content_dir, **config):
+    """A fresh app on a content folder, with its own instance folder."""
+    app = create_app({"TESTING": True, "CONTENT_DIR": Path(content_dir), **config})
+    app.test_client_class = CheckedClient
+    return app
+
+
+@pytest.fixture
+def app():
+    """The app on the sample content that ships in content/."""
+    return make_app(ROOT / "content")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def fixture_content(tmp_path):
+    """A copy of the small test content folder that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", target)
+    return target
