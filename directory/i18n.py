@@ -7,9 +7,11 @@ in translations/<code>/).  Templates get `lang` (code, endonym, direction) and
 `alternates` (the same page in every offered language) from here.
 """
 
+import re
+
 from flask import current_app, g, request, url_for
 from flask_babel import Babel
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter
 
 DEFAULT = "en"
 babel = Babel()
@@ -18,10 +20,11 @@ babel = Babel()
 class LanguageConverter(BaseConverter):
     """Matches the code of an offered language other than English in a URL."""
 
-    def to_python(self, value):
-        if value == DEFAULT or value not in current_app.extensions["languages"]:
-            raise ValidationError()
-        return value
+    def __init__(self, url_map):
+        super().__init__(url_map)
+        codes = [re.escape(code) for code in url_map.language_codes if code != DEFAULT]
+        # With English alone, match nothing: /xx/ is then simply not found.
+        self.regex = f"(?:{'|'.join(codes)})" if codes else "(?!)"
 
 
 def offered_languages(site, translations_dir):
@@ -67,6 +70,7 @@ def init_app(app, site):
     app.extensions["languages"] = offered_languages(site, app.config["TRANSLATIONS_DIR"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(app.config["TRANSLATIONS_DIR"])
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT
+    app.url_map.language_codes = list(app.extensions["languages"])
     app.url_map.converters["language"] = LanguageConverter
     babel.init_app(app, locale_selector=lambda: g.get("lang", DEFAULT))
 

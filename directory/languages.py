@@ -5,6 +5,7 @@ from babel import Locale, UnknownLocaleError
 # Languages Babel's CLDR data has no name for, by ISO 639 code.
 _EXTRA_NAMES = {
     "bfi": "British Sign Language",
+    "syl": "Sylheti",
     "rom": "Romani",
 }
 

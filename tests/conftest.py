@@ -18,7 +18,9 @@ class CheckedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and not response.headers.get("Content-Encoding"):
+        if (response.mimetype == "text/html" and not response.is_streamed
+                and not 300 <= response.status_code < 400
+                and not response.headers.get("Content-Encoding")):
             problems = check_page(response.get_data())
             assert not problems, f"page check failed for {response.request.path}: {problems}"
         return response
