@@ -19,7 +19,7 @@ TEST_SYSTEM_PACKAGES :=
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test setup test-setup system test-system assets check bench-http clean
+.PHONY: run test setup test-setup system test-system translations messages bench-http clean
 
 run: setup
 	-$(BIN)/directory content-check
@@ -29,7 +29,7 @@ test: test-setup
 	$(BIN)/pytest
 	$(BIN)/directory content-check
 
-setup: system $(VENV)/.installed static/build/manifest.json
+setup: system $(VENV)/.installed static/build/manifest.json translations
 
 test-setup: setup test-system $(VENV)/.installed-test
 
@@ -77,6 +77,17 @@ static/build/manifest.json: node_modules/.installed $(VENV)/.installed $(wildcar
 	  --load-path=node_modules static/scss/app.scss static/build/tmp/app.css
 	$(BIN)/directory build-assets static/build/tmp/app.css static/images/*
 	rm -rf static/build/tmp
+
+# Compile every interface translation (translations/<code>/LC_MESSAGES/messages.po).
+translations: $(VENV)/.installed
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile --statistics -d translations; fi
+
+# Extract the interface strings to translate; tests fail when the committed file is stale.
+POT ?= translations/messages.pot
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: \
+	  --no-location --sort-output --omit-header -o $(POT) .
 
 bench-http: setup
 	$(BIN)/python bench/http.py

@@ -197,6 +197,8 @@ SITE = Record(
     "the site settings",
     {
         "council": Field(Text(max_length=120), required=True),
+        "borough": Field(Text(max_length=80), required=True,
+                         help="The place, as residents name it: Brackenford"),
         "service_name": Field(Text(max_length=80), required=True),
         "phone": Field(Phone(), required=True),
         "textphone": Field(Phone()),

@@ -24,7 +24,7 @@ ID_NAMESPACE = uuid.UUID("3b0c9a52-6f4e-4d0b-9a7e-2c1f5d8e7a10")
 REVIEW_DUE_DAYS = 365
 
 FALLBACK_SITE = Entry(
-    council="Your council", service_name="Care and support directory",
+    council="Your council", borough="your area", service_name="Care and support directory",
     phone="0121 496 0000", textphone=None, email="directory@example.org", website=None,
     address=Entry(line1="", line2=None, town="", postcode=""),
     contact_hours="", areas=[],
