@@ -139,3 +139,15 @@ def test_no_gov_uk_branding(client, app):
         css = response.get_data(as_text=True)
     assert "GDS Transport" not in css
     assert "@font-face" not in css
+
+
+def test_templates_raise_on_undefined_values(app):
+    import jinja2
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string("{{ service.missing_field }}")
+        with pytest.raises(jinja2.UndefinedError):
+            template.render(service=None)
+        with pytest.raises(jinja2.UndefinedError):
+            app.jinja_env.from_string("{{ nothing_here }}").render()
+        # Truth tests on optional values, as GOV.UK Frontend's macros make, still work.
+        assert app.jinja_env.from_string("{% if nothing_here %}x{% endif %}ok").render() == "ok"
