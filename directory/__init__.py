@@ -8,6 +8,8 @@ from whitenoise import WhiteNoise
 from . import assets, http, i18n, templating
 from .config import Config
 from .content import load_directory
+from .insight import Insight
+from .search import IndexUnavailable, SearchEngine, index_root, load_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,17 @@ def create_app(test_config=None):
         log.error("%d content problem(s): %d entries left out; run 'directory content-check'",
                   len(directory.errors), len({p.file for p in directory.errors}))
 
+    synonyms, problems = load_synonyms(app.config["CONTENT_DIR"])
+    for problem in problems:
+        log.error("synonyms problem: %s", problem)
+    engine = SearchEngine(index_root(app.config["INSTANCE_DIR"]), synonyms, directory.postcodes)
+    app.extensions["search"] = engine
+    app.extensions["insight"] = Insight(app.config["INSTANCE_DIR"] / "insight.sqlite3")
+    try:
+        engine.generation()
+    except IndexUnavailable as error:
+        log.error("search will not work until the index is built: %s", error)
+
     app.extensions["assets"] = assets.load_manifest(app.config["STATIC_DIR"])
     if not app.extensions["assets"]:
         log.error("assets are not built in %s: run 'make' first", app.config["STATIC_DIR"])
@@ -33,8 +46,9 @@ def create_app(test_config=None):
     i18n.init_app(app, directory.site)
     http.init_app(app)
 
-    from .views import errors, health, pages
+    from .views import errors, health, pages, search
     app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)
 

@@ -10,9 +10,12 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
+import json
+
 from . import assets, create_app
 from .config import Config
 from .content import load_directory
+from .search import IndexUnavailable, SearchEngine, build, index_root, load_synonyms, update_service
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -64,3 +67,61 @@ def build_assets(sources, output):
     manifest = assets.build(sources, output or Config().STATIC_DIR)
     for source, built in sorted(manifest.items()):
         click.echo(f"{source} -> {built}")
+
+
+@main.command("index", with_appcontext=False)
+@click.option("--service", "slugs", multiple=True, metavar="SLUG",
+              help="Update only this service in the current index (repeatable).")
+def index_command(slugs):
+    """Build the search index (into a new folder, swapped in when complete)."""
+    config = Config()
+    root = index_root(config.INSTANCE_DIR)
+    if slugs:
+        for slug in slugs:
+            directory = load_directory(config.CONTENT_DIR, only=slug)
+            for problem in directory.errors:
+                click.secho(str(problem), fg="red", err=True)
+            try:
+                count = update_service(root, directory, slug)
+            except IndexUnavailable as error:
+                raise click.ClickException(str(error)) from None
+            click.echo(f"{slug}: {count} document(s) indexed" if count
+                       else f"{slug}: removed from the index")
+        return
+    directory = load_directory(config.CONTENT_DIR)
+    if directory.errors:
+        click.secho(f"{len(directory.errors)} content error(s): those entries are left out "
+                    "(run 'directory content-check')", fg="yellow", err=True)
+    with click.progressbar(length=len(directory.services), label="Indexing services",
+                           show_pos=True) as bar:
+        path = build(directory, root, progress=lambda slug: bar.update(1))
+    click.echo(f"Search index built in {path} ({len(directory.services)} services)")
+
+
+@main.command("search", with_appcontext=False)
+@click.argument("query", nargs=-1)
+@click.option("--lang", default="en", show_default=True, help="Language code to search in.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search_command(query, lang, limit, as_json):
+    """Search the directory as a resident would."""
+    config = Config()
+    directory = load_directory(config.CONTENT_DIR)
+    synonyms, _ = load_synonyms(config.CONTENT_DIR)
+    engine = SearchEngine(index_root(config.INSTANCE_DIR), synonyms, directory.postcodes)
+    try:
+        results = engine.search(" ".join(query), lang=lang, per_page=limit)
+    except IndexUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    hits = [{"id": directory.services[h.slug].id if h.slug in directory.services else None,
+             "slug": h.slug, "name": h.name, "language": h.language,
+             "score": round(h.score, 4), "distance_km": h.distance_km}
+            for h in results.hits]
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} found" + (f"; did you mean: {results.suggestion}"
+                                           if results.suggestion else ""))
+    for number, hit in enumerate(hits, 1):
+        click.echo(f"{number:>3}. {hit['name']} ({hit['slug']}, {hit['language']}, "
+                   f"score {hit['score']})")

@@ -39,6 +39,7 @@ def init_app(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
+        facet_label=facet_label,
         asset_url=assets.asset_url,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
@@ -54,6 +55,30 @@ def init_app(app):
         delivery_label=DELIVERY.__getitem__,
         phone_type_label=PHONE_TYPES.__getitem__,
     )
+
+
+def facet_label(facet, value):
+    """What a resident sees for a filter value."""
+    from flask import current_app
+
+    directory = current_app.extensions["directory"]
+    if facet == "category":
+        category = directory.categories.get(value)
+        return category.name if category else value
+    if facet == "area":
+        return directory.area_name(value)
+    if facet == "accessibility":
+        return ACCESSIBILITY.get(value, value)
+    if facet == "delivery":
+        return DELIVERY.get(value, value)
+    if facet == "free":
+        return _("Free") if value == "yes" else _("There is a charge")
+    if facet == "format":
+        if value.startswith("lang-"):
+            return _("In %(language)s", language=language_name(value[5:], str(get_locale() or "en")))
+        return {"easy-read": _("Easy read"), "bsl": _("British Sign Language (BSL) video"),
+                "large-print": _("Large print")}.get(value, value)
+    return value
 
 
 def text_blocks(text):

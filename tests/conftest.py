@@ -7,7 +7,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from directory import create_app
+from directory.content import load_directory
 from directory.pagecheck import check_page
+from directory.search import build, index_root
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
@@ -27,16 +29,34 @@ class CheckedClient(FlaskClient):
 
 
 def make_app(content_dir, **config):
-    """A fresh app on a content folder, with its own instance folder."""
+    """A fresh app on a content folder (with no search index unless INSTANCE_DIR has one)."""
+    config.setdefault("INSTANCE_DIR", Path(content_dir).parent / "instance")
     app = create_app({"TESTING": True, "CONTENT_DIR": Path(content_dir), **config})
     app.test_client_class = CheckedClient
     return app
 
 
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    """A search index of the sample content, built once for the whole test run."""
+    instance = tmp_path_factory.mktemp("sample-instance")
+    build(load_directory(ROOT / "content"), index_root(instance))
+    return index_root(instance)
+
+
 @pytest.fixture
-def app():
+def instance_dir(tmp_path, sample_index):
+    """A fresh instance folder for one test, sharing the sample search index."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "index").symlink_to(sample_index, target_is_directory=True)
+    return instance
+
+
+@pytest.fixture
+def app(instance_dir):
     """The app on the sample content that ships in content/."""
-    return make_app(ROOT / "content")
+    return make_app(ROOT / "content", INSTANCE_DIR=instance_dir)
 
 
 @pytest.fixture

@@ -87,8 +87,11 @@ class _FileReport:
         return any(p.severity == ERROR for p in self.problems)
 
 
-def load_directory(root, today=None):
-    """Read the content folder at root; return a Directory with every problem found."""
+def load_directory(root, today=None, only=None):
+    """Read the content folder at root; return a Directory with every problem found.
+
+    With only=slug, read the site files and that one service (for quick updates).
+    """
     root = Path(root)
     today = today or datetime.date.today()
     problems = []
@@ -101,12 +104,13 @@ def load_directory(root, today=None):
     postcodes = _load_postcodes(root, site, problems)
     loaded = []
     folder = root / "services"
-    for path in sorted(folder.glob("*/service.yaml")) if folder.is_dir() else []:
+    pattern = f"{only}/service.yaml" if only else "*/service.yaml"
+    for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         report, service = _load_service(root, path, site, categories, postcodes, today)
         problems.extend(report.problems)
         if service is not None:
             loaded.append((service, report))
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+    for path in sorted(folder.iterdir()) if folder.is_dir() and not only else []:
         if path.is_dir() and not (path / "service.yaml").exists():
             problems.append(Problem(_relative(root, path), 1, "",
                                     "this folder has no service.yaml, so it is not published",
