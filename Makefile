@@ -19,10 +19,11 @@ TEST_SYSTEM_PACKAGES :=
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test setup test-setup system test-system translations messages bench-http clean
+.PHONY: run test setup test-setup system test-system translations messages bench-http bench-search clean
 
 run: setup
 	-$(BIN)/directory content-check
+	$(BIN)/directory index
 	$(BIN)/directory serve --host 127.0.0.1 --port 5000
 
 test: test-setup
@@ -91,6 +92,9 @@ messages: $(VENV)/.installed
 
 bench-http: setup
 	$(BIN)/python bench/http.py
+
+bench-search: setup
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf static/build instance .pytest_cache

@@ -46,11 +46,14 @@ def serve(host, port, workers):
               help="Content folder [default: DIRECTORY_CONTENT_DIR or content/].")
 def content_check(content_dir):
     """Load all content and report every problem; exit 1 if any is an error."""
-    directory = load_directory(content_dir or Config().CONTENT_DIR)
-    for problem in directory.problems:
+    content_dir = content_dir or Config().CONTENT_DIR
+    directory = load_directory(content_dir)
+    _, synonym_problems = load_synonyms(content_dir)
+    for problem in sorted(directory.problems + synonym_problems):
         colour = "red" if problem.severity == "error" else "yellow"
         click.secho(str(problem), fg=colour)
-    errors, warnings = len(directory.errors), len(directory.warnings)
+    errors = len(directory.errors) + len(synonym_problems)
+    warnings = len(directory.warnings)
     summary = (f"{len(directory.services)} services and {len(directory.categories)} categories "
                f"loaded; {errors} error(s), {warnings} warning(s).")
     if errors:

@@ -93,3 +93,10 @@ def test_content_check_on_a_copy_is_unaffected_by_fixture_changes(tmp_path, runn
     shutil.copytree(FIXTURES / "content", tmp_path / "content")
     result = runner.invoke(main, ["content-check", "--content", str(tmp_path / "content")])
     assert result.exit_code == 0
+
+
+def test_content_check_reports_broken_synonyms(fixture_content, runner):
+    (fixture_content / "synonyms.yaml").write_text("groups:\n  - [gp, doctor]\n  - [lonely]\n")
+    result = runner.invoke(main, ["content-check", "--content", str(fixture_content)])
+    assert result.exit_code == 1
+    assert "content/synonyms.yaml:3: groups[1]: should be a list of two or more" in result.output
