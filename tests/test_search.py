@@ -231,3 +231,26 @@ def test_index_command_builds_with_progress(fixture_content, tmp_path, runner, m
     assert "Search index built" in result.output and "(1 services)" in result.output
     result = runner.invoke(main, ["index", "--service", "riverside-advice-centre"])
     assert "riverside-advice-centre: 1 document(s) indexed" in result.output
+
+
+def test_a_translated_entry_is_found_in_its_language_and_in_english(fixture_content, tmp_path):
+    from directory.content.schema import Entry
+
+    directory = load_directory(fixture_content)
+    service = directory.services["riverside-advice-centre"]
+    service.translations = {"ur": Entry(
+        name="ریور سائیڈ مشاورتی مرکز", summary="فوائد، قرض اور بلوں پر مفت مشورہ۔",
+        description="ہم فارم بھرنے میں مدد کرتے ہیں۔")}
+    root = index_root(tmp_path / "instance")
+    build(directory, root)
+    engine = SearchEngine(root, load_synonyms(fixture_content)[0], {})
+    # An Urdu reader finds the Urdu document by Urdu words, typed with Arabic letters too...
+    urdu = engine.search("مشاورتي", lang="ur")
+    assert [(h.slug, h.language) for h in urdu.hits] == [("riverside-advice-centre", "ur")]
+    # ...and by English words, still getting the Urdu version, once.
+    english_words = engine.search("benefits", lang="ur")
+    assert [(h.slug, h.language) for h in english_words.hits] == [("riverside-advice-centre", "ur")]
+    assert english_words.facets["format"] == [("lang-ur", 1)]
+    # An English reader gets the English document only.
+    assert [h.language for h in engine.search("benefits").hits] == ["en"]
+    assert engine.search("مشاورتی").total == 0

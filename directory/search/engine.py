@@ -208,6 +208,7 @@ class SearchEngine:
             chosen = [(hit.docnum, None, None) for hit in found[start:end]]
         else:
             found = searcher.search(And([query, *restrict]), limit=end)
+            found.q = builder.highlight_query(parsed, lang) or query
             found.formatter = highlight.HtmlFormatter(tagname="mark", classname="app-mark",
                                                       termclass="app-mark")
             chosen = [(hit.docnum, hit, None) for hit in found[start:end]]

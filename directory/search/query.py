@@ -153,6 +153,14 @@ class QueryBuilder:
                 parts.append(self.phrase_query(phrase, lang, boost=0.9))
         return Or(parts, scale=0.9)
 
+    def highlight_query(self, parsed, lang):
+        """The words worth marking in results: the query's and its one-word synonyms'."""
+        words = list(_without_stop_words(parsed.words, lang))
+        words += [w for phrase in parsed.phrases for w in phrase]
+        words += [phrase[0] for phrase in self.synonyms.alternatives(parsed.words) if len(phrase) == 1]
+        words = [w for w in dict.fromkeys(words) if w not in _STOP.get("en", ())]
+        return Or([self.word_query(w, lang) for w in words]) if words else None
+
     def suggestion(self, parsed):
         """A corrected spelling of the query if any word is unknown, else None."""
         changed, words = False, []
