@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 from whitenoise import WhiteNoise
 
-from . import assets, http, i18n, templating
+from . import assets, i18n, responses, templating
 from .config import Config
 from .content import load_directory
 from .insight import Insight
@@ -44,7 +44,7 @@ def create_app(test_config=None):
 
     templating.init_app(app)
     i18n.init_app(app, directory.site)
-    http.init_app(app)
+    responses.init_app(app)
 
     from .views import errors, health, pages, search
     app.register_blueprint(pages.bp)

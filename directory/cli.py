@@ -15,6 +15,8 @@ import json
 from . import assets, create_app
 from .config import Config
 from .content import load_directory
+from .content.translations import source_hash
+from .content.translations import template as translation_template
 from .search import IndexUnavailable, SearchEngine, build, index_root, load_synonyms, update_service
 
 
@@ -128,3 +130,56 @@ def search_command(query, lang, limit, as_json):
     for number, hit in enumerate(hits, 1):
         click.echo(f"{number:>3}. {hit['name']} ({hit['slug']}, {hit['language']}, "
                    f"score {hit['score']})")
+
+
+@main.command("translation-template", with_appcontext=False)
+@click.argument("slug")
+@click.option("--lang", "code", required=True, help="Language code, e.g. pl.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of printing [e.g. content/services/SLUG/translations/pl.yaml].")
+def translation_template_command(slug, code, output):
+    """Print a translation file to fill in: the source hash and the English texts."""
+    directory = load_directory(Config().CONTENT_DIR, only=slug)
+    if slug not in directory.services:
+        raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
+    text = translation_template(directory.services[slug], code)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("easy-read-template", with_appcontext=False)
+@click.argument("slug")
+def easy_read_template_command(slug):
+    """Print the start of an easy-read.yaml for an entry, with its source hash."""
+    directory = load_directory(Config().CONTENT_DIR, only=slug)
+    if slug not in directory.services:
+        raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
+    service = directory.services[slug]
+    click.echo(f"""# Easy read version of '{service.name}'. One idea a sentence, 15 words at most.
+# Each point: a picture (OpenMoji name or code), alt text describing it, and 1 to 3 sentences.
+source: {source_hash(service)}
+title: {service.name}
+points:
+  - picture: telephone receiver
+    alt: A telephone
+    text: |
+      Phone us on {service.phones[0].number if service.phones else directory.site.phone}.
+""", nl=False)
+
+
+@main.command("sample-bsl", with_appcontext=False)
+@click.argument("slugs", nargs=-1, required=True)
+def sample_bsl_command(slugs):
+    """Make labelled SAMPLE clips (not real BSL) for entries of the sample content."""
+    from .bsl_samples import make_sample
+
+    config = Config()
+    for slug in slugs:
+        directory = load_directory(config.CONTENT_DIR, only=slug)
+        if slug not in directory.services:
+            raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
+        make_sample(directory.services[slug], config.CONTENT_DIR / "services" / slug / "bsl")
+        click.echo(f"{slug}: sample clip written")

@@ -16,6 +16,9 @@ from ..languages import is_known
 from . import fields, yamlsource
 from .problems import ERROR, WARNING, Problem, field_name
 from .schema import INVALID, Entry, Record, Slug, normal_postcode
+from .bsl import load_bsl
+from .easyread import load_easy_read
+from .translations import load_translation, source_hash
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,7 @@ class _FileReport:
         return any(p.severity == ERROR for p in self.problems)
 
 
-def load_directory(root, today=None, only=None):
+def load_directory(root, today=None, only=None, pictures=None):
     """Read the content folder at root; return a Directory with every problem found.
 
     With only=slug, read the site files and that one service (for quick updates).
@@ -104,9 +107,11 @@ def load_directory(root, today=None, only=None):
     postcodes = _load_postcodes(root, site, problems)
     loaded = []
     folder = root / "services"
+    if pictures is None:
+        pictures = _picture_library()
     pattern = f"{only}/service.yaml" if only else "*/service.yaml"
     for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
-        report, service = _load_service(root, path, site, categories, postcodes, today)
+        report, service = _load_service(root, path, site, categories, postcodes, today, pictures)
         problems.extend(report.problems)
         if service is not None:
             loaded.append((service, report))
@@ -242,7 +247,17 @@ def _load_postcodes(root, site, problems):
     return table
 
 
-def _load_service(root, path, site, categories, postcodes, today):
+def _picture_library():
+    from ..pictures import PictureLibraryMissing, library
+
+    try:
+        return library()
+    except PictureLibraryMissing as error:
+        log.error("%s", error)
+        return None
+
+
+def _load_service(root, path, site, categories, postcodes, today, pictures):
     """Read and check one service.yaml; return its report and the service, or None."""
     report, data = _read_yaml(root, path, [])
     if data is None:
@@ -282,7 +297,55 @@ def _load_service(root, path, site, categories, postcodes, today):
     service.slug = slug
     service.id = service.id or str(uuid.uuid5(ID_NAMESPACE, slug))
     service.source = report.file
+    service.folder = path.parent
+    service.translations = _load_translations(root, path.parent, service, site, report)
+    service.easy_read = _load_easy_read(root, path.parent, service, site, pictures, report)
+    service.bsl = None
+    if (path.parent / "bsl" / "bsl.yaml").exists():
+        service.bsl = load_bsl(path.parent / "bsl", lambda p: _relative(root, p),
+                               source_hash(service), report.problems)
     return report, service
+
+
+def _load_easy_read(root, folder, service, site, pictures, report):
+    """Read easy-read.yaml and its translations; a broken one is left out, the entry stays."""
+    path = folder / "easy-read.yaml"
+    if not path.exists():
+        return None
+    english = load_easy_read(path, _relative(root, path), source_hash(service), pictures,
+                             report.problems)
+    if english is None:
+        return None
+    offered = {language.code for language in site.languages} - {"en"}
+    for translated in sorted((folder / "translations").glob("*.easy-read.yaml")):
+        code = translated.name.split(".")[0]
+        relative = _relative(root, translated)
+        if code not in offered:
+            report.problems.append(Problem(relative, 1, "", f"'{code}' is not a language in site.yaml"))
+            continue
+        version = load_easy_read(translated, relative, None, pictures, report.problems,
+                                 code=code, english=english)
+        if version is not None:
+            english.translations[code] = version
+    return english
+
+def _load_translations(root, folder, service, site, report):
+    """Read translations/<code>.yaml; a broken one is left out, the entry stays."""
+    offered = {language.code for language in site.languages} - {"en"}
+    translations = {}
+    for path in sorted((folder / "translations").glob("*.yaml")):
+        if path.name.endswith(".easy-read.yaml"):
+            continue
+        relative = _relative(root, path)
+        code = path.stem
+        if code not in offered:
+            report.problems.append(Problem(relative, 1, "", f"'{code}' is not a language in site.yaml"))
+            continue
+        before = len(report.problems)
+        translation = load_translation(path, relative, service, code, report.problems)
+        if translation is not None and not any(p.severity == ERROR for p in report.problems[before:]):
+            translations[code] = translation
+    return translations
 
 
 def _place(location, path, postcodes, report):

@@ -3,7 +3,8 @@
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from .. import current_directory
-from ..i18n import route
+from ..content.translations import localise
+from ..i18n import DEFAULT, current_language, route
 
 bp = Blueprint("pages", __name__)
 
@@ -43,4 +44,8 @@ def service(slug):
         abort(404)
     categories = [directory.categories[c] for c in found.categories]
     areas = [directory.area_name(a) for a in found.service_areas]
-    return render_template("service.html", service=found, categories=categories, areas=areas)
+    code = current_language().code
+    translation = found.translations.get(code) if code != DEFAULT else None
+    local, english_fields = (found, set()) if code == DEFAULT else localise(found, translation)
+    return render_template("service.html", service=local, english=found, categories=categories,
+                           areas=areas, translation=translation, english_fields=english_fields)

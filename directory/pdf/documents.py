@@ -1,0 +1,150 @@
+"""Entries rendered as print HTML, in the reader's language, ready for WeasyPrint.
+
+Every function here needs an app context with the reader's language set (a
+request for /pl/..., or `in_language(app, "pl")` from the command line).
+"""
+
+import base64
+import datetime
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..content.translations import localise
+from ..i18n import DEFAULT, current_language
+from . import FORMATS
+from .cache import PdfCache, make_key
+from .render import render_pdf
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
+
+
+def _template_version():
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+TEMPLATE_VERSION = _template_version()
+
+
+class NotAvailable(Exception):
+    """The entry has no version in this format (no easy read, say)."""
+
+
+@contextmanager
+def in_language(app, code):
+    """An app context whose interface language is code, for the command line."""
+    with app.test_request_context("/"), force_locale(code):
+        g.lang = code
+        yield
+
+
+def qr_data_uri(url):
+    """A QR code for url as an SVG data: URI, black on white."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light="#ffffff", border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _site_url(path):
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def _entry(service, format, code):
+    """Everything the print templates need for one entry in one format and language."""
+    from flask import url_for
+
+    translation = service.translations.get(code) if code != DEFAULT else None
+    local, english_fields = (service, set()) if code == DEFAULT else localise(service, translation)
+    notice, easy = None, None
+    if format == "easy-read":
+        if service.easy_read is None:
+            raise NotAvailable(f"'{service.slug}' has no easy read version")
+        easy = service.easy_read.translations.get(code, service.easy_read) if code != DEFAULT \
+            else service.easy_read
+        if easy.language != code:
+            notice = _("This easy read is not in %(language)s yet, so it is in English. "
+                       "Phone us to ask for an interpreter.", language=current_language().endonym)
+        title = easy.title
+    else:
+        title = local.name
+        if code != DEFAULT and translation is None:
+            notice = _("This information has not been translated into %(language)s yet, so it is "
+                       "shown in English. Phone us to ask for an interpreter.",
+                       language=current_language().endonym)
+    page = "pages.easy_read" if format == "easy-read" else "pages.service"
+    bsl = getattr(service, "bsl", None)
+    return {
+        "service": local, "english_fields": english_fields, "notice": notice, "easy": easy,
+        "title": title,
+        "page_url": _site_url(url_for(page, slug=service.slug, lang=code)),
+        "bsl_url": _site_url(url_for("formats.bsl", slug=service.slug, lang=code)) if bsl else None,
+    }
+
+
+def _context(format, title, description):
+    directory = current_app.extensions["directory"]
+    return {"site": directory.site, "format": format, "title": title, "description": description,
+            "qr": qr_data_uri, "lang": current_language(), "today": datetime.date.today()}
+
+
+def leaflet_html(service, format):
+    """The print HTML of one entry in the current language."""
+    if format not in FORMATS:
+        raise NotAvailable(f"'{format}' is not a format: use one of {', '.join(FORMATS)}")
+    entry = _entry(service, format, current_language().code)
+    context = _context(format, entry["title"], entry["service"].summary)
+    return render_template("print/leaflet.html", **context, **entry)
+
+
+def booklet_html(services, format, title=None):
+    """The print HTML of a booklet: a cover, contents, then each entry."""
+    if format not in FORMATS:
+        raise NotAvailable(f"'{format}' is not a format: use one of {', '.join(FORMATS)}")
+    code = current_language().code
+    entries = [_entry(service, format, code) for service in services]
+    title = title or _("Care and support services")
+    context = _context(format, title, ", ".join(e["title"] for e in entries))
+    return render_template("print/booklet.html", entries=entries, **context)
+
+
+def fingerprint(service):
+    """What a leaflet of this entry depends on in the content files."""
+    digest = hashlib.sha256()
+    for path in sorted(service.folder.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".vtt", ".txt"):
+            digest.update(str(path.relative_to(service.folder)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pdf_key(services, format, code):
+    """The cache key of a leaflet or booklet: content, format, language, template version."""
+    directory = current_app.extensions["directory"]
+    return make_key(TEMPLATE_VERSION, format, code, current_app.config["SITE_URL"],
+                    directory.site_fingerprint, *(f"{s.slug}:{fingerprint(s)}" for s in services))
+
+
+def pdf_cache():
+    return PdfCache(Path(current_app.config["INSTANCE_DIR"]) / "pdf-cache")
+
+
+def leaflet_pdf(service, format):
+    """The path and key of the PDF of one entry in the current language, made if needed."""
+    key = pdf_key([service], format, current_language().code)
+    path = pdf_cache().get_or_make(key, lambda: render_pdf(leaflet_html(service, format), TEMPLATES))
+    return path, key
+
+
+def booklet_pdf(services, format, title=None):
+    """The path and key of a booklet PDF of several entries in the current language."""
+    key = pdf_key(services, format, current_language().code)
+    path = pdf_cache().get_or_make(
+        key, lambda: render_pdf(booklet_html(services, format, title), TEMPLATES))
+    return path, key
