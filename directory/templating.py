@@ -51,10 +51,17 @@ def init_app(app):
         opening_days=opening_days,
         clock=clock,
         language_name=lambda code: language_name(code, str(get_locale() or "en")),
+        local_name=local_name,
         accessibility_label=ACCESSIBILITY.__getitem__,
         delivery_label=DELIVERY.__getitem__,
         phone_type_label=PHONE_TYPES.__getitem__,
     )
+
+
+def local_name(service):
+    """A service's name in the reader's language, if it is translated, else in English."""
+    translation = service.translations.get(str(get_locale() or "en"))
+    return translation.name if translation and translation.name else service.name
 
 
 def facet_label(facet, value):

@@ -41,6 +41,7 @@ class Directory:
 
     def __init__(self, root, site, categories, services, aliases, postcodes, problems):
         self.root = root
+        self.site_fingerprint = _fingerprint(root, ("site.yaml", "taxonomy.yaml"))
         self.site = site
         self.categories = categories
         self.services = services
@@ -68,6 +69,17 @@ class Directory:
     def area_name(self, slug):
         """The name of an area of the borough."""
         return next((a.name for a in self.site.areas if a.slug == slug), slug)
+
+
+def _fingerprint(root, names):
+    """A short hash of some content files, for caches that depend on them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in names:
+        path = Path(root) / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()[:16]
 
 
 class _FileReport:

@@ -79,7 +79,7 @@ def _entry(service, format, code):
             notice = _("This information has not been translated into %(language)s yet, so it is "
                        "shown in English. Phone us to ask for an interpreter.",
                        language=current_language().endonym)
-    page = "pages.easy_read" if format == "easy-read" else "pages.service"
+    page = "formats.easy_read" if format == "easy-read" else "pages.service"
     bsl = getattr(service, "bsl", None)
     return {
         "service": local, "english_fields": english_fields, "notice": notice, "easy": easy,
@@ -100,8 +100,8 @@ def leaflet_html(service, format):
     if format not in FORMATS:
         raise NotAvailable(f"'{format}' is not a format: use one of {', '.join(FORMATS)}")
     entry = _entry(service, format, current_language().code)
-    context = _context(format, entry["title"], entry["service"].summary)
-    return render_template("print/leaflet.html", **context, **entry)
+    context = {**_context(format, entry["title"], entry["service"].summary), **entry}
+    return render_template("print/leaflet.html", **context)
 
 
 def booklet_html(services, format, title=None):

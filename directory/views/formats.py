@@ -1,0 +1,145 @@
+"""Every entry in every format: easy read, BSL video, printed PDFs, and staff's print packs."""
+
+import logging
+
+from flask import (Blueprint, abort, current_app, make_response, render_template, request,
+                   send_file, url_for)
+from werkzeug.exceptions import NotFound
+
+from .. import current_directory
+from ..i18n import DEFAULT, current_language, route
+from ..pdf import FORMATS
+from ..pdf.documents import NotAvailable, booklet_pdf, leaflet_pdf
+from ..pictures import PictureLibraryMissing, library
+
+bp = Blueprint("formats", __name__)
+log = logging.getLogger(__name__)
+MAX_PACK = 40
+
+
+def _service(slug):
+    service = current_directory().services.get(slug)
+    if service is None:
+        abort(404)
+    return service
+
+
+@route(bp, "/services/<slug>/easy-read")
+def easy_read(slug):
+    """The easy read version of an entry, in the reader's language where there is one."""
+    service = _service(slug)
+    if service.easy_read is None:
+        return render_template("format_missing.html", service=service, format="easy-read"), 404
+    code = current_language().code
+    easy = service.easy_read if code == DEFAULT else service.easy_read.translations.get(
+        code, service.easy_read)
+    return render_template("easy_read.html", service=service, easy=easy)
+
+
+@route(bp, "/services/<slug>/bsl")
+def bsl(slug):
+    """The British Sign Language video of an entry, with captions and a transcript."""
+    service = _service(slug)
+    if service.bsl is None:
+        return render_template("format_missing.html", service=service, format="bsl"), 404
+    return render_template("bsl.html", service=service, bsl=service.bsl)
+
+
+@bp.route("/services/<slug>/bsl/<name>")
+def bsl_file(slug, name):
+    """The video, captions or poster of an entry's BSL video; the video answers range requests."""
+    service = _service(slug)
+    video = service.bsl
+    if video is None or name not in (video.video, video.captions, video.poster):
+        abort(404)
+    mimetype = {video.video: video.video_type, video.captions: "text/vtt",
+                video.poster: "image/jpeg" if video.poster.endswith((".jpg", ".jpeg")) else "image/png"}[name]
+    try:
+        response = send_file(video.folder / name, mimetype=mimetype, conditional=True,
+                             max_age=86400)
+    except FileNotFoundError:
+        log.error("BSL file missing: %s", video.folder / name)
+        abort(404)
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
+
+
+@route(bp, "/services/<slug>/<format>.pdf")
+def pdf(slug, format):
+    """A printed leaflet of an entry: standard, easy read or large print, in any language."""
+    service = _service(slug)
+    if format not in FORMATS:
+        abort(404)
+    try:
+        path, key = leaflet_pdf(service, format)
+    except NotAvailable:
+        return render_template("format_missing.html", service=service, format=format), 404
+    return _send_pdf(path, key, f"{slug}-{format}-{current_language().code}.pdf")
+
+
+def _send_pdf(path, key, filename):
+    if request.if_none_match.contains(key):
+        response = make_response("", 304)
+    else:
+        response = make_response(send_file(path, mimetype="application/pdf",
+                                           download_name=filename, as_attachment=False))
+    response.set_etag(key)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _pack_slugs():
+    directory = current_directory()
+    slugs = [s for s in dict.fromkeys(request.args.getlist("s")) if s in directory.services]
+    return slugs[:MAX_PACK]
+
+
+@route(bp, "/pack")
+def pack():
+    """A print pack: staff gather services and print them as one booklet; the link is the pack."""
+    directory = current_directory()
+    slugs = _pack_slugs()
+    format = request.args.get("format", "standard")
+    format = format if format in FORMATS else "standard"
+    query = request.args.get("q", "")
+    found = None
+    if query:
+        engine = current_app.extensions["search"]
+        try:
+            found = engine.search(query, lang=current_language().code, per_page=20)
+        except Exception:  # search down: the pack still works from entries' own links
+            log.exception("search unavailable for the pack page")
+    services = [directory.services[s] for s in slugs]
+    without_easy_read = [s for s in services if format == "easy-read" and s.easy_read is None]
+    return render_template("pack.html", services=services, slugs=slugs, format=format,
+                           query=query, found=found, without_easy_read=without_easy_read,
+                           max_pack=MAX_PACK)
+
+
+@route(bp, "/pack.pdf")
+def pack_pdf():
+    """The booklet of a print pack: a cover, contents, and each service."""
+    directory = current_directory()
+    slugs = _pack_slugs()
+    format = request.args.get("format", "standard")
+    if not slugs or format not in FORMATS:
+        abort(404)
+    services = [directory.services[s] for s in slugs]
+    if format == "easy-read":
+        services = [s for s in services if s.easy_read is not None]
+        if not services:
+            abort(404)
+    path, key = booklet_pdf(services, format)
+    return _send_pdf(path, key, f"services-{format}-{current_language().code}.pdf")
+
+
+@bp.route("/pictures/<code>.svg")
+def picture(code):
+    """An OpenMoji picture used by easy read pages."""
+    try:
+        found = library(current_app.config["PICTURES_DIR"]).find(code)
+    except PictureLibraryMissing:
+        found = None
+    if found is None or found.code != code:
+        raise NotFound()
+    return send_file(found.path, mimetype="image/svg+xml", max_age=31536000)
