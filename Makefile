@@ -10,11 +10,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages: WeasyPrint's Pango and HarfBuzz (with the subsetter), fonts that cover
-# every script we publish in, and Node.js for the front-end assets.
+# Debian packages: WeasyPrint's Pango and HarfBuzz (with the subsetter), fontconfig and fonts
+# that cover every script we publish in, and Node.js for the front-end assets.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 fonts-noto-core nodejs npm
-TEST_SYSTEM_PACKAGES :=
+	libharfbuzz-subset0 fontconfig fonts-noto-core nodejs npm
+TEST_SYSTEM_PACKAGES := poppler-utils
 
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance

@@ -4,18 +4,22 @@ Built on Flask's FlaskGroup, so Flask's own commands (routes, shell) work too,
 and `flask --app directory ...` is the same command.
 """
 
+import json
 import os
+import shutil
 import sys
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup
-
-import json
 
 from . import assets, create_app
 from .config import Config
 from .content import load_directory
 from .content.translations import source_hash
+from .pdf import FORMATS
+from .pdf.documents import NotAvailable, booklet_pdf, in_language, leaflet_pdf
+from .pdf.render import MissingGlyphs
 from .content.translations import template as translation_template
 from .search import IndexUnavailable, SearchEngine, build, index_root, load_synonyms, update_service
 
@@ -183,3 +187,81 @@ def sample_bsl_command(slugs):
             raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
         make_sample(directory.services[slug], config.CONTENT_DIR / "services" / slug / "bsl")
         click.echo(f"{slug}: sample clip written")
+
+
+def _languages_for(app, code):
+    offered = app.extensions["languages"]
+    if code not in offered:
+        raise click.BadParameter(f"'{code}' is not an offered language: {', '.join(offered)}",
+                                 param_hint="--lang")
+    return code
+
+
+@main.command("pdf")
+@click.argument("slug", required=False)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="large-print",
+              show_default=True)
+@click.option("--lang", "code", default="en", show_default=True, help="Language code.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF.")
+@click.option("--all", "everything", is_flag=True,
+              help="Make every PDF of every entry in every format and language (fills the cache).")
+def pdf_command(slug, format_, code, output, everything):
+    """Make a printed leaflet of an entry: standard, easy-read or large-print."""
+    app = current_app._get_current_object()
+    directory = app.extensions["directory"]
+    if everything:
+        jobs = [(service, fmt, lang) for service in directory.services.values()
+                for fmt in FORMATS if fmt != "easy-read" or service.easy_read
+                for lang in app.extensions["languages"]]
+        with click.progressbar(jobs, label="Making PDFs", show_pos=True,
+                               item_show_func=lambda job: job and f"{job[0].slug} {job[1]} {job[2]}") as bar:
+            failed = []
+            for service, fmt, lang in bar:
+                with in_language(app, lang):
+                    try:
+                        leaflet_pdf(service, fmt)
+                    except MissingGlyphs as error:
+                        failed.append(str(error))
+        for message in failed:
+            click.secho(message, fg="red", err=True)
+        click.echo(f"{len(jobs) - len(failed)} PDFs made or already up to date")
+        if failed:
+            sys.exit(1)
+        return
+    if not slug or not output:
+        raise click.UsageError("give SLUG and -o FILE, or --all")
+    if slug not in directory.services:
+        raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
+    code = _languages_for(app, code)
+    with in_language(app, code):
+        try:
+            path, _ = leaflet_pdf(directory.services[slug], format_)
+        except (NotAvailable, MissingGlyphs) as error:
+            raise click.ClickException(str(error)) from None
+    shutil.copyfile(path, output)
+    click.echo(f"{output}: {format_} leaflet of {slug} in {code}")
+
+
+@main.command("booklet")
+@click.argument("slugs", nargs=-1, required=True)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="standard",
+              show_default=True)
+@click.option("--lang", "code", default="en", show_default=True, help="Language code.")
+@click.option("--title", help="The title on the cover.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+def booklet_command(slugs, format_, code, title, output):
+    """Make one booklet PDF of several entries, with a cover and contents."""
+    app = current_app._get_current_object()
+    directory = app.extensions["directory"]
+    missing = [slug for slug in slugs if slug not in directory.services]
+    if missing:
+        raise click.ClickException(f"no such service: {', '.join(missing)}")
+    code = _languages_for(app, code)
+    with in_language(app, code):
+        try:
+            path, _ = booklet_pdf([directory.services[s] for s in dict.fromkeys(slugs)], format_, title)
+        except (NotAvailable, MissingGlyphs) as error:
+            raise click.ClickException(str(error)) from None
+    shutil.copyfile(path, output)
+    click.echo(f"{output}: {format_} booklet of {len(set(slugs))} services in {code}")

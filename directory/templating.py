@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from babel.lists import format_list
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
@@ -51,11 +52,19 @@ def init_app(app):
         opening_days=opening_days,
         clock=clock,
         language_name=lambda code: language_name(code, str(get_locale() or "en")),
+        prose_list=lambda items: format_list([str(i) for i in items], locale=str(get_locale() or "en")),
         local_name=local_name,
+        local=local_text,
         accessibility_label=ACCESSIBILITY.__getitem__,
         delivery_label=DELIVERY.__getitem__,
         phone_type_label=PHONE_TYPES.__getitem__,
     )
+
+
+def local_text(entry, field):
+    """A site or category text in the reader's language where it is translated."""
+    translation = (getattr(entry, "translations", None) or {}).get(str(get_locale() or "en"))
+    return getattr(translation, field) if translation is not None else getattr(entry, field)
 
 
 def local_name(service):
@@ -71,7 +80,7 @@ def facet_label(facet, value):
     directory = current_app.extensions["directory"]
     if facet == "category":
         category = directory.categories.get(value)
-        return category.name if category else value
+        return local_text(category, "name") if category else value
     if facet == "area":
         return directory.area_name(value)
     if facet == "accessibility":
@@ -132,10 +141,7 @@ def opening_days(days):
     if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
         return _("%(first)s to %(last)s", first=DAYS[order[indexes[0]]],
                  last=DAYS[order[indexes[-1]]])
-    names = [str(DAYS[order[i]]) for i in indexes]
-    if len(names) == 1:
-        return names[0]
-    return _("%(list)s and %(last)s", list=", ".join(names[:-1]), last=names[-1])
+    return format_list([str(DAYS[order[i]]) for i in indexes], locale=str(get_locale() or "en"))
 
 
 def clock(value):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from .schema import (
     URL, Boolean, Choice, Date, Email, Field, Integer, ListOf, Number, Phone,
-    Postcode, Record, Slug, Text, Time,
+    Postcode, Record, Slug, Text, Time, Translations,
 )
 
 # Vocabularies: the words used in files, and the labels residents see.
@@ -207,6 +207,10 @@ SITE = Record(
         "address": Field(ADDRESS, required=True),
         "contact_hours": Field(Text(max_length=200), required=True),
         "languages": Field(ListOf(LANGUAGE, min_items=1), required=True),
+        "translations": Field(Translations(Record("the site's words in another language", {
+            "service_name": Field(Text(max_length=80), required=True),
+            "contact_hours": Field(Text(max_length=200), required=True),
+        })), default={}, help="service_name and contact_hours in each other language"),
         "areas": Field(ListOf(Record("an area", {
             "slug": Field(Slug(), required=True),
             "name": Field(Text(max_length=60), required=True),
@@ -221,6 +225,10 @@ CATEGORY = Record(
         "name": Field(Text(max_length=60), required=True),
         "description": Field(Text(max_length=300), required=True),
         "group": Field(Choice("adult-social-care", "community-support"), required=True),
+        "translations": Field(Translations(Record("a category in another language", {
+            "name": Field(Text(max_length=60), required=True),
+            "description": Field(Text(max_length=300), required=True),
+        })), default={}, help="name and description in each other language"),
     },
 )
 

@@ -30,7 +30,7 @@ FALLBACK_SITE = Entry(
     council="Your council", borough="your area", service_name="Care and support directory",
     phone="0121 496 0000", textphone=None, email="directory@example.org", website=None,
     address=Entry(line1="", line2=None, town="", postcode=""),
-    contact_hours="", areas=[],
+    contact_hours="", areas=[], translations={},
     languages=[Entry(code="en", name="English", endonym="English", direction="ltr",
                      font="Noto Sans")],
 )
@@ -115,7 +115,7 @@ def load_directory(root, today=None, only=None, pictures=None):
         return Directory(root, FALLBACK_SITE, {}, {}, {}, {}, [problem])
 
     site = _load_site(root, problems)
-    categories = _load_taxonomy(root, problems)
+    categories = _load_taxonomy(root, site, problems)
     postcodes = _load_postcodes(root, site, problems)
     loaded = []
     folder = root / "services"
@@ -135,7 +135,7 @@ def load_directory(root, today=None, only=None, pictures=None):
     services, aliases = _without_duplicates(loaded, problems)
     directory = Directory(root, site, categories, services, aliases, postcodes, problems)
     for problem in directory.errors:
-        log.error("content problem, entry left out: %s", problem)
+        log.error("content problem: %s", problem)
     return directory
 
 
@@ -187,6 +187,9 @@ def _load_site(root, problems):
         for index, code in enumerate(codes):
             if codes.index(code) != index:
                 report(("languages", index, "code"), f"'{code}' is listed twice")
+        for code in site.translations:
+            if code not in codes or code == "en":
+                report(("translations", code), f"'{code}' is not one of the site's other languages")
     problems.extend(report.problems)
     if site is INVALID or report.failed:
         log.error("site.yaml is broken; the site runs with fallback settings")
@@ -194,7 +197,7 @@ def _load_site(root, problems):
     return site
 
 
-def _load_taxonomy(root, problems):
+def _load_taxonomy(root, site, problems):
     path = root / "taxonomy.yaml"
     if not path.exists():
         problems.append(Problem(_relative(root, path), 1, "", "is missing: the site needs it"))
@@ -215,6 +218,11 @@ def _load_taxonomy(root, problems):
                 category = fields.CATEGORY.check(item, ("categories", index), report)
                 if category is INVALID:
                     continue
+                stray = [code for code in category.translations
+                         if code not in {lang.code for lang in site.languages} - {"en"}]
+                for code in stray:
+                    report(("categories", index, "translations", code),
+                           f"'{code}' is not one of the site's other languages")
                 if category.slug in categories:
                     report(("categories", index, "slug"), f"'{category.slug}' is listed twice")
                     continue

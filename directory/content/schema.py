@@ -312,6 +312,31 @@ class ListOf(Kind):
         return result if ok else INVALID
 
 
+class Translations(Kind):
+    """Text fields in other languages, by language code: {pl: {name: ...}, ur: {...}}."""
+
+    description = "translations by language code"
+
+    def __init__(self, record):
+        self.record = record
+
+    def check(self, value, path, report):
+        if not isinstance(value, dict):
+            return self.wrong_type(value, path, report)
+        result, ok = {}, True
+        for code, fields in value.items():
+            if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2,3}", code):
+                report(path + (code,), f"'{code}' is not a language code like pl or ur")
+                ok = False
+                continue
+            checked = self.record.check(fields, path + (code,), report)
+            if checked is INVALID:
+                ok = False
+            else:
+                result[code] = checked
+        return result if ok else INVALID
+
+
 class Field:
     """A field of a record: its kind, whether it is required, and its default."""
 

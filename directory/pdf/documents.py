@@ -8,7 +8,6 @@ import base64
 import datetime
 import hashlib
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -16,11 +15,12 @@ from flask import current_app, g, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..content.translations import localise
+from ..content.translations import localise, source_texts
+from ..fonts import describe, uncovered
 from ..i18n import DEFAULT, current_language
 from . import FORMATS
 from .cache import PdfCache, make_key
-from .render import render_pdf
+from .render import MissingGlyphs, render_pdf
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
 
@@ -135,16 +135,50 @@ def pdf_cache():
     return PdfCache(Path(current_app.config["INSTANCE_DIR"]) / "pdf-cache")
 
 
+def printed_texts(service, code):
+    """The texts a leaflet of service in language code prints: (file, field, text)."""
+    texts = [(service.source, path, text) for path, text in source_texts(service).items()]
+    translation = service.translations.get(code)
+    if translation is not None:
+        texts += [(translation.file, f"fields.{key}", text) for key, text in translation.fields.items()]
+    easy = service.easy_read
+    if easy is not None:
+        for version in [easy] + ([easy.translations[code]] if code in easy.translations else []):
+            texts.append((version.file, "title", version.title))
+            for index, point in enumerate(version.points):
+                texts.append((version.file, f"points[{index}].text", point.text))
+                texts.append((version.file, f"points[{index}].alt", point.alt))
+    return texts
+
+
+def check_printable(services, code):
+    """Raise MissingGlyphs naming the file and field of text no installed font can draw."""
+    for service in services:
+        for file, field, text in printed_texts(service, code):
+            missing = uncovered(text)
+            if missing:
+                raise MissingGlyphs(f"{file}: {field}: {describe(missing)} cannot be printed: "
+                                    "no installed font has these characters")
+
+
+def _checked_pdf(html, services, code):
+    check_printable(services, code)
+    return render_pdf(html, TEMPLATES)
+
+
 def leaflet_pdf(service, format):
     """The path and key of the PDF of one entry in the current language, made if needed."""
-    key = pdf_key([service], format, current_language().code)
-    path = pdf_cache().get_or_make(key, lambda: render_pdf(leaflet_html(service, format), TEMPLATES))
+    code = current_language().code
+    key = pdf_key([service], format, code)
+    path = pdf_cache().get_or_make(
+        key, lambda: _checked_pdf(leaflet_html(service, format), [service], code))
     return path, key
 
 
 def booklet_pdf(services, format, title=None):
     """The path and key of a booklet PDF of several entries in the current language."""
-    key = pdf_key(services, format, current_language().code)
+    code = current_language().code
+    key = pdf_key(services, format, code)
     path = pdf_cache().get_or_make(
-        key, lambda: render_pdf(booklet_html(services, format, title), TEMPLATES))
+        key, lambda: _checked_pdf(booklet_html(services, format, title), services, code))
     return path, key

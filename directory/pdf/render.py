@@ -1,11 +1,8 @@
 """HTML to PDF/UA-1 with WeasyPrint."""
 
-import logging
-
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-log = logging.getLogger(__name__)
 _fonts = FontConfiguration()
 
 

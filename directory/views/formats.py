@@ -10,6 +10,7 @@ from .. import current_directory
 from ..i18n import DEFAULT, current_language, route
 from ..pdf import FORMATS
 from ..pdf.documents import NotAvailable, booklet_pdf, leaflet_pdf
+from ..pdf.render import MissingGlyphs
 from ..pictures import PictureLibraryMissing, library
 
 bp = Blueprint("formats", __name__)
@@ -74,6 +75,9 @@ def pdf(slug, format):
         path, key = leaflet_pdf(service, format)
     except NotAvailable:
         return render_template("format_missing.html", service=service, format=format), 404
+    except MissingGlyphs as error:
+        log.error("cannot print %s: %s", slug, error)
+        return render_template("format_missing.html", service=service, format=format), 503
     return _send_pdf(path, key, f"{slug}-{format}-{current_language().code}.pdf")
 
 
@@ -129,7 +133,11 @@ def pack_pdf():
         services = [s for s in services if s.easy_read is not None]
         if not services:
             abort(404)
-    path, key = booklet_pdf(services, format)
+    try:
+        path, key = booklet_pdf(services, format)
+    except MissingGlyphs as error:
+        log.error("cannot print a pack: %s", error)
+        abort(503)
     return _send_pdf(path, key, f"services-{format}-{current_language().code}.pdf")
 
 
