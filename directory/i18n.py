@@ -14,7 +14,6 @@ from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
 DEFAULT = "en"
-babel = Babel()
 
 
 class LanguageConverter(BaseConverter):
@@ -72,7 +71,8 @@ def init_app(app, site):
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT
     app.url_map.language_codes = list(app.extensions["languages"])
     app.url_map.converters["language"] = LanguageConverter
-    babel.init_app(app, locale_selector=lambda: g.get("lang", DEFAULT))
+    # One Babel per app: Flask-Babel caches catalogues on the Babel object.
+    Babel(app, locale_selector=lambda: g.get("lang", DEFAULT))
 
     @app.url_value_preprocessor
     def take_language(endpoint, values):
