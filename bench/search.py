@@ -60,7 +60,7 @@ from directory.content.fields import ACCESSIBILITY, DELIVERY  # noqa: E402
 from directory.content.schema import Entry  # noqa: E402
 from directory.search import SearchEngine, build, index_root, update_service  # noqa: E402
 from directory.search.analysis import stemmed_languages  # noqa: E402
-from directory.search.documents import FACETS, service_documents  # noqa: E402
+from directory.search.documents import FACETS, PLACEHOLDER, service_documents  # noqa: E402
 from directory.search.index import current_path, offered_codes  # noqa: E402
 from directory.search.synonyms import load_synonyms  # noqa: E402
 
@@ -563,7 +563,10 @@ class Fts5Baseline:
         def rows():
             for service in directory.services.values():
                 for d in service_documents(service, directory, offered, stems):
-                    yield (d["name"], d["summary"], f"{d['body']}\n{d['extra']}", d["language"],
+                    if d["language"] == PLACEHOLDER:
+                        continue
+                    # The engine's `text` field: the summary, the body and the extra words.
+                    yield (d["name"], d["summary"], d["text"], d["language"],
                            d["slug"], *(d[f] for f in FACETS))
 
         count = 0
@@ -704,14 +707,14 @@ def run(args, work):
     sample = list(directory.services.values())[:200]
     documents = [d for s in sample for d in service_documents(s, directory, offered, stems)]
     english = [d for d in documents if d["language"] == "en"]
-    translated = [d for d in documents if d["language"] != "en"]
+    translated = [d for d in documents if d["language"] not in ("en", PLACEHOLDER)]
     words_en = statistics.mean(_words(f"{d['name']} {d['summary']} {d['body']}") for d in english)
     words_tr = statistics.mean(_words(f"{d['name']} {d['summary']} {d['body']}") for d in translated)
     document_count = len(directory.services) * 5
     print(f"Corpus: {args.services:,} synthetic services x 5 languages = {document_count:,} documents "
           f"(seed {args.seed}, made in {time.perf_counter() - started:.1f} s); own-language text "
           f"{words_en:.0f} words per English document, {words_tr:.0f} per translation "
-          "(a translation also carries the English text, as the engine indexes it)")
+          "(each document holds only its own language; a service's documents form one block)")
     print(f"Real site data: {len(directory.categories)} categories, {len(directory.site.areas)} "
           f"areas, {len(directory.postcodes)} postcodes, languages {', '.join(offered)}; "
           f"{len(synonyms.groups)} synonym groups")

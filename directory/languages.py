@@ -1,5 +1,7 @@
 """Names of languages: the ones services are delivered in, in any interface language."""
 
+from functools import lru_cache
+
 from babel import Locale, UnknownLocaleError
 
 # Languages Babel's CLDR data has no name for, by ISO 639 code.
@@ -10,6 +12,7 @@ _EXTRA_NAMES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def is_known(code):
     """Whether code names a language we can show a name for."""
     if code in _EXTRA_NAMES:
@@ -20,6 +23,7 @@ def is_known(code):
         return False
 
 
+@lru_cache(maxsize=4096)
 def language_name(code, locale="en"):
     """The name of a language in the given interface language ('Polish', 'polski')."""
     if code in _EXTRA_NAMES:

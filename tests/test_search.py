@@ -250,7 +250,22 @@ def test_a_translated_entry_is_found_in_its_language_and_in_english(fixture_cont
     # ...and by English words, still getting the Urdu version, once.
     english_words = engine.search("benefits", lang="ur")
     assert [(h.slug, h.language) for h in english_words.hits] == [("riverside-advice-centre", "ur")]
-    assert english_words.facets["format"] == [("lang-ur", 1)]
+    assert ("lang-ur", 1) in english_words.facets["format"]
     # An English reader gets the English document only.
     assert [h.language for h in engine.search("benefits").hits] == ["en"]
     assert engine.search("مشاورتی").total == 0
+
+
+def test_two_process_build_keeps_every_document_in_its_language_slot(tmp_path):
+    directory = load_directory(ROOT / "content")
+    root = index_root(tmp_path / "instance")
+    build(directory, root, procs=2)
+    engine = SearchEngine(root, load_synonyms(ROOT / "content")[0], directory.postcodes)
+    generation = engine.generation()
+    assert generation.size == len(directory.services) * generation.slots
+    for docnum in range(generation.size):
+        language = generation.searcher.stored_fields(docnum)["language"]
+        assert language in ("-", generation.languages[docnum % generation.slots])
+    # The same searches work on it: a Polish reader finds a Polish entry by English words.
+    hits = engine.search("forms", lang="pl").hits
+    assert ("form-friends", "pl") in [(h.slug, h.language) for h in hits]

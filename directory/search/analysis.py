@@ -9,9 +9,7 @@ one (Arabic ي ك and Urdu ی ک), and Arabic vowel marks and tatweel are droppe
 
 import unicodedata
 
-from whoosh.analysis import (
-    CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter,
-)
+from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import has_stemmer, has_stopwords
 from whoosh.support.charset import accent_map
 
@@ -40,12 +38,34 @@ _ARABIC_SCRIPT = str.maketrans({
 })
 
 
-class ScriptFoldFilter(Filter):
-    """Make spellings that mean the same word one term."""
+_ACCENTS = dict(accent_map)
+
+
+def fold(word):
+    """One word folded: case, Unicode form, Latin accents and Arabic-script variants."""
+    if word.isascii():
+        return word.lower()
+    word = unicodedata.normalize("NFKC", word).translate(_ARABIC_SCRIPT).lower()
+    return word.translate(_ACCENTS)
+
+
+class FoldFilter(Filter):
+    """Make spellings that mean the same word one term (see fold)."""
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = unicodedata.normalize("NFKC", token.text).translate(_ARABIC_SCRIPT)
+            token.text = fold(token.text)
+            yield token
+
+
+class ScriptFoldFilter(Filter):
+    """Case and script folding without removing accents, before a stemmer."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            token.text = text.lower() if text.isascii() else \
+                unicodedata.normalize("NFKC", text).translate(_ARABIC_SCRIPT).lower()
             yield token
 
 
@@ -56,12 +76,12 @@ def tokenizer():
 
 def plain_analyzer():
     """Words as typed, folded: for exact and typo-tolerant matching in any language."""
-    return tokenizer() | ScriptFoldFilter() | LowercaseFilter() | CharsetFilter(accent_map)
+    return tokenizer() | FoldFilter()
 
 
 def stemmed_analyzer(language):
     """Words reduced to their stem, for languages Whoosh has a stemmer for."""
-    chain = tokenizer() | ScriptFoldFilter() | LowercaseFilter()
+    chain = tokenizer() | ScriptFoldFilter()
     if has_stopwords(language):
         chain = chain | StopFilter(lang=language)
     return chain | StemFilter(lang=language) | CharsetFilter(accent_map)

@@ -1,11 +1,14 @@
 """What goes into the search index: the schema, and the documents made from a service.
 
-One document per service per language it is available in.  A document holds
-its own language's text and the English text, so a search in Polish finds a
-service by its Polish or English words.  `serves` lists the interface languages
-for which this document is the one to show: the Polish document serves Polish
-readers; the English one serves everyone whose language the entry is not
-translated into.  Filtering on `serves` gives one document per service.
+One document per service per language it is available in, each holding only
+that language's text.  The documents of a service are written as one block, in
+the order of the site's languages (English first), with an empty placeholder
+where the service has no translation: so document number d is always in
+language slot d % len(languages).  The engine uses that to move a match on a
+service's English document to its translation with a bit shift, and to count
+services, not documents, with bitsets (see engine.py).  Blocks stay whole
+through updates and merges, because a service's documents are always deleted
+and added together.
 """
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -14,9 +17,10 @@ from ..content.fields import ACCESSIBILITY, DELIVERY
 from ..languages import language_name
 from .analysis import plain_analyzer, stemmed_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
+PLACEHOLDER = "-"
 
-# Facets residents can filter on: the field, and how a value is named.
+# Facets residents can filter on.
 FACETS = ("category", "area", "format", "accessibility", "delivery", "free")
 
 
@@ -27,19 +31,22 @@ def make_schema(stem_languages):
         "doc_id": ID(unique=True, stored=True),
         "slug": ID(stored=True),
         "language": ID(stored=True),
-        "serves": KEYWORD(commas=True),
-        "name": TEXT(analyzer=plain, field_boost=3.0, stored=True),
-        "summary": TEXT(analyzer=plain, field_boost=1.5, stored=True),
-        "body": TEXT(analyzer=plain, stored=True),
-        "extra": TEXT(analyzer=plain),
+        # Words as typed: the name always; the rest of the text for languages Whoosh cannot
+        # stem.  Languages it can stem keep their text stemmed only, with the words as
+        # typed in a spelling list for typos.  No word positions: a phrase is checked
+        # against the stored words of its few candidates.
+        "name": TEXT(analyzer=plain, field_boost=3.0, stored=True, phrase=False),
+        "text": TEXT(analyzer=plain, phrase=False),
         "name_sort": ID(sortable=True),
+        "summary": STORED(),
+        "body": STORED(),
         "points": STORED(),
         "organisation": STORED(),
     }
     for facet in FACETS:
-        fields[facet] = KEYWORD(commas=True, scorable=False, stored=True)
+        fields[facet] = KEYWORD(commas=True, scorable=False)
     for code in stem_languages:
-        fields[f"stem_{code}"] = TEXT(analyzer=stemmed_analyzer(code), phrase=True)
+        fields[f"stem_{code}"] = TEXT(analyzer=stemmed_analyzer(code), phrase=False, spelling=True)
     return Schema(**fields)
 
 
@@ -50,7 +57,7 @@ def available_formats(service):
         formats.append("easy-read")
     if getattr(service, "bsl", None):
         formats.append("bsl")
-    if getattr(service, "large_print", False):
+    if getattr(service, "large_print", True):
         formats.append("large-print")
     formats += [f"lang-{code}" for code in sorted(getattr(service, "translations", {}) or {})]
     return formats
@@ -75,14 +82,22 @@ def _english_extra(service, directory):
     return "\n".join(parts)
 
 
+def _translated_extra(service, directory, code):
+    """Category names in the translation's language, so its readers find them too."""
+    names = []
+    for slug in service.categories:
+        category = directory.categories.get(slug)
+        translation = (getattr(category, "translations", None) or {}).get(code) if category else None
+        if translation is not None:
+            names.append(translation.name)
+    return "\n".join(names + [language_name(c, code) for c in service.languages])
+
+
 def service_documents(service, directory, offered, stem_languages):
-    """The index documents for a service: English, and one per translation."""
+    """The block of index documents for a service: one per offered language, in order."""
     translations = getattr(service, "translations", {}) or {}
-    english_body = _english_body(service)
-    extra = _english_extra(service, directory)
     points = [(loc.latitude, loc.longitude) for loc in service.locations
               if loc.latitude is not None]
-    free = "yes" if service.cost.free else "no"
     areas = list(service.service_areas) or [a.slug for a in directory.site.areas]
     shared = {
         "slug": service.slug,
@@ -93,40 +108,33 @@ def service_documents(service, directory, offered, stem_languages):
         "format": ",".join(available_formats(service)),
         "accessibility": ",".join(sorted({f for loc in service.locations for f in loc.accessibility})),
         "delivery": ",".join(service.delivery),
-        "free": free,
+        "free": "yes" if service.cost.free else "no",
     }
-    english_serves = [code for code in offered if code not in translations]
-    documents = [{
-        **shared,
-        "doc_id": f"{service.slug}:en",
-        "language": "en",
-        "serves": ",".join(english_serves),
-        "name": service.name,
-        "summary": service.summary,
-        "body": english_body,
-        "extra": extra,
-        "name_sort": service.name.casefold(),
-        **({"stem_en": f"{service.name}\n{service.summary}\n{english_body}\n{extra}"}
-           if "en" in stem_languages else {}),
-    }]
-    for code, translation in sorted(translations.items()):
-        if code not in offered:
+    block = []
+    for code in offered:
+        if code == "en":
+            name, summary, body = service.name, service.summary, _english_body(service)
+            extra = _english_extra(service, directory)
+        elif code in translations:
+            translation = translations[code]
+            name, summary, body = translation.name, translation.summary, translation.description
+            extra = _translated_extra(service, directory, code)
+        else:
+            block.append({"doc_id": f"{service.slug}:{code}", "slug": service.slug,
+                          "language": PLACEHOLDER})
             continue
-        body = translation.description
         document = {
             **shared,
             "doc_id": f"{service.slug}:{code}",
             "language": code,
-            "serves": code,
-            "name": translation.name,
-            "summary": translation.summary,
+            "name": name,
+            "name_sort": name.casefold(),
+            "summary": summary,
             "body": body,
-            "extra": "\n".join([service.name, service.summary, english_body, extra]),
-            "name_sort": translation.name.casefold(),
         }
-        if "en" in stem_languages:
-            document["stem_en"] = f"{service.name}\n{service.summary}\n{english_body}\n{extra}"
         if code in stem_languages:
-            document[f"stem_{code}"] = f"{translation.name}\n{translation.summary}\n{translation.description}"
-        documents.append(document)
-    return documents
+            document[f"stem_{code}"] = f"{name}\n{summary}\n{body}\n{extra}"
+        else:
+            document["text"] = f"{summary}\n{body}\n{extra}"
+        block.append(document)
+    return block

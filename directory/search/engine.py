@@ -2,24 +2,33 @@
 
 One SearchEngine per process.  It keeps a Whoosh searcher open and reopens it
 when the index is rebuilt (the `current` link moves) or updated (a new segment).
-Facet counts do not read every hit: each facet value's documents are kept as a
-bitset (a Python int) per searcher, the query's matching documents are made a
-bitset once, and each count is a popcount of their AND.
+
+Counting never reads hits.  Each term's documents are kept as a bitset (a Python
+int, cached per searcher), a query's documents are ORs and ANDs of those, and
+because document d is always in language slot d % slots (documents.py), moving
+a match from a service's English document to its translation is a bit shift:
+the result has one bit per service, so totals and facet counts are popcounts.
+Only the page of hits shown is scored, by Whoosh (BM25F), and highlighted.
 """
 
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh import highlight
 from whoosh.query import And, Or, Term
 
+from .analysis import plain_analyzer, terms
 from .documents import FACETS
 from .index import IndexUnavailable, current_path, open_index
 from .query import QueryBuilder, parse
 
 PER_PAGE = 10
 MAX_PAGE = 100
+PHRASE_CHECK_LIMIT = 300    # phrase candidates checked for word order when counting; beyond,
+                            # documents with all the words count (the order still ranks first)
+BITSET_CACHE = 20000        # term bitsets kept per searcher (about 6 KB each at 50,000 documents)
 
 
 @dataclass
@@ -31,6 +40,7 @@ class Hit:
     score: float
     name: str
     summary: str
+    summary_html: str
     excerpt: str
     organisation: str
     distance_km: float | None = None
@@ -64,7 +74,7 @@ def _bitset(ids):
     for docnum in ids:
         byte = docnum >> 3
         if byte >= len(bits):
-            bits.extend(bytes(byte - len(bits) + 1))
+            bits.extend(bytes(byte - len(bits) + 1 + 1024))
         bits[byte] |= 1 << (docnum & 7)
     return int.from_bytes(bits, "little")
 
@@ -91,32 +101,159 @@ class _Generation:
     def __init__(self, ix, meta, path):
         self.ix, self.meta, self.path = ix, meta, path
         self.searcher = ix.searcher()
-        self.bitsets = {}
+        self.reader = self.searcher.reader()
+        self.languages = meta["languages"]
+        self.slots = len(self.languages)
+        self.size = self.reader.doc_count_all()
+        self.bitsets = OrderedDict()
         self.points = None
+        self.by_name = None
+        self.lock = threading.Lock()
+        self.slot0 = _every_slot(self.size, self.slots)
 
-    def bitset(self, fieldname, value):
-        key = (fieldname, value)
-        if key not in self.bitsets:
-            self.bitsets[key] = self.matching(Term(fieldname, value))
-        return self.bitsets[key]
+    def term(self, fieldname, text):
+        """The documents containing a term, as a bitset."""
+        key = (fieldname, text)
+        with self.lock:
+            if key in self.bitsets:
+                self.bitsets.move_to_end(key)
+                return self.bitsets[key]
+        bits = 0
+        if key in self.reader:
+            ids = []
+            for leaf, offset in self.searcher.leaf_searchers():
+                if (fieldname, text) in leaf.reader():
+                    ids.extend(d + offset for d in leaf.reader().postings(fieldname, text).all_ids())
+            bits = _bitset(ids)
+        with self.lock:
+            self.bitsets[key] = bits
+            if len(self.bitsets) > BITSET_CACHE:
+                self.bitsets.popitem(last=False)
+        return bits
 
-    def matching(self, query):
-        """The documents matching query, as a bitset, segment by segment."""
-        ids = []
-        for leaf, offset in self.searcher.leaf_searchers():
-            matcher = query.matcher(leaf)
-            ids.extend(docnum + offset for docnum in matcher.all_ids())
-        return _bitset(ids)
+    def language(self, code):
+        """A service's document in language code, for every service that has one."""
+        return self.term("language", code)
+
+    def docs(self, query):
+        """The documents matching query, as a bitset, from term bitsets."""
+        if isinstance(query, Term):
+            return self.term(query.fieldname, query.text)
+        if isinstance(query, Or):
+            bits = 0
+            for part in query.subqueries:
+                bits |= self.docs(part)
+            return bits
+        if isinstance(query, And):
+            parts = iter(query.subqueries)
+            bits = self.docs(next(parts))
+            for part in parts:
+                if not bits:
+                    break
+                bits &= self.docs(part)
+            return bits
+        # Fuzzy terms and anything else: expand to the terms in this index (cached).
+        key = ("expanded", repr(query))
+        with self.lock:
+            cached = self.bitsets.get(key)
+        if cached is not None:
+            return cached
+        bits = 0
+        for fieldname, text in query.expanded_terms(self.reader):
+            bits |= self.term(fieldname, text.decode() if isinstance(text, bytes) else text)
+        with self.lock:
+            self.bitsets[key] = bits
+        return bits
+
+    def phrase_docs(self, words, candidates):
+        """The candidates whose stored words have these words next to each other, in order."""
+        words, found = list(words), []
+        for docnum in _docnums(candidates):
+            stored = self.searcher.stored_fields(docnum)
+            for text in (stored.get("name", ""), stored.get("summary", ""), stored.get("body", "")):
+                seen = terms(text)
+                if any(seen[i:i + len(words)] == words for i in range(len(seen) - len(words) + 1)):
+                    found.append(docnum)
+                    break
+        return _bitset(found)
+
+    def name_order(self):
+        """Every document number, in alphabetical order of name (read once per searcher)."""
+        if self.by_name is None:
+            column = self.reader.column_reader("name_sort")
+            self.by_name = sorted(range(self.size), key=lambda d: column[d] or "")
+        return self.by_name
 
     def values(self, fieldname):
         return [value.decode() if isinstance(value, bytes) else value
-                for value in self.searcher.reader().lexicon(fieldname)]
+                for value in self.reader.lexicon(fieldname)]
 
     def point_table(self):
         if self.points is None:
             self.points = {docnum: stored.get("points") or []
-                           for docnum, stored in self.searcher.reader().iter_docs()}
+                           for docnum, stored in self.reader.iter_docs()}
         return self.points
+
+
+class _Counters:
+    """A small whole number per document, kept as bit slices: slice j holds bit j of each."""
+
+    def __init__(self):
+        self.slices = []
+
+    def add(self, bits, weight):
+        """Add weight to the counter of every document in bits."""
+        for position in range(weight.bit_length()):
+            if weight >> position & 1:
+                carry, j = bits, position
+                while carry:
+                    while j >= len(self.slices):
+                        self.slices.append(0)
+                    current = self.slices[j]
+                    self.slices[j] = current ^ carry
+                    carry &= current
+                    j += 1
+
+    def at_least(self, threshold, among):
+        """The documents among these whose counter is at least threshold."""
+        if threshold >> len(self.slices):
+            return 0
+        greater, equal = 0, among
+        for j in reversed(range(len(self.slices))):
+            if threshold >> j & 1:
+                equal &= self.slices[j]
+            else:
+                greater |= equal & self.slices[j]
+                equal &= ~self.slices[j]
+        return greater | equal
+
+    def best(self, among, wanted):
+        """About `wanted` documents with the highest counters (ties at the cut are trimmed)."""
+        low, high = 1, (1 << len(self.slices)) - 1
+        while low < high:   # the highest threshold that still keeps `wanted` documents
+            middle = (low + high + 1) // 2
+            if self.at_least(middle, among).bit_count() >= wanted:
+                low = middle
+            else:
+                high = middle - 1
+        above = self.at_least(low + 1, among)
+        tied = self.at_least(low, among) & ~above
+        room = max(0, 2 * wanted - above.bit_count())
+        for docnum in _docnums(tied):
+            if room == 0:
+                break
+            above |= 1 << docnum
+            room -= 1
+        return above
+
+    def value(self, docnum):
+        return sum(1 << j for j, bits in enumerate(self.slices) if bits >> docnum & 1)
+
+
+def _every_slot(size, slots):
+    """A bitset with bit d set for every document d in slot 0."""
+    blocks = -(-size // slots)
+    return ((1 << (slots * blocks)) - 1) // ((1 << slots) - 1)
 
 
 class SearchEngine:
@@ -150,21 +287,29 @@ class SearchEngine:
         except IndexUnavailable:
             return False
 
+    def _per_service(self, generation, matched, code):
+        """One bit per matching service: its document in code if it has one, else English."""
+        english = matched & generation.language("en")
+        if code == "en":
+            return english
+        slot = generation.languages.index(code)
+        translated = generation.language(code)
+        return ((matched & translated) | ((english << slot) & translated)
+                | (english & ~(translated >> slot)))
+
     def search(self, text, lang="en", filters=None, page=1, per_page=PER_PAGE):
         """Search in the reader's language; filters map a facet to a list of values."""
         generation = self.generation()
         searcher = generation.searcher
-        if lang not in generation.meta["languages"]:
+        if lang not in generation.languages:
             lang = "en"
         parsed = parse(text, self.postcodes)
         results = SearchResults(query=parsed.text, language=lang, per_page=per_page,
-                                truncated=parsed.truncated)
-        results.postcode = parsed.postcode
-        results.unknown_postcode = parsed.unknown_postcode
+                                truncated=parsed.truncated, postcode=parsed.postcode,
+                                unknown_postcode=parsed.unknown_postcode)
 
         # Filters: known facets and values only; anything else is ignored and said so.
-        mask = generation.bitset("serves", lang)
-        restrict = [Term("serves", lang)]
+        chosen_filters = -1
         for facet, values in (filters or {}).items():
             known = set(generation.values(facet)) if facet in FACETS else set()
             chosen = [v for v in values if v in known]
@@ -173,58 +318,153 @@ class SearchEngine:
                 results.filters[facet] = chosen
                 any_of = 0
                 for value in chosen:
-                    any_of |= generation.bitset(facet, value)
-                mask &= any_of
-                restrict.append(Or([Term(facet, v) for v in chosen]))
+                    any_of |= generation.term(facet, value)
+                chosen_filters &= any_of
 
-        builder = QueryBuilder(searcher.reader(), generation.meta["stemmed"], self.synonyms)
-        query = builder.build(parsed, lang)
-        if query is None:
-            matching = mask
+        builder = QueryBuilder(generation.reader, generation.meta["stemmed"], self.synonyms)
+        clauses = builder.clauses(parsed, lang)
+        if clauses is None:
+            matched, scored = -1, []
         else:
-            matching = generation.matching(And([query, *restrict])) & mask
-        results.total = matching.bit_count()
+            matched, scored = 0, []
+            for clause in clauses:
+                in_name = generation.docs(clause.name) if clause.name is not None else 0
+                in_text = generation.docs(clause.text)
+                if clause.phrase and in_text.bit_count() <= PHRASE_CHECK_LIMIT:
+                    in_text = generation.phrase_docs(clause.phrase, in_text)
+                matched |= in_name | in_text
+                scored.append((in_name, in_text, clause.factor))
+        services = self._per_service(generation, matched, lang) & chosen_filters
+        results.total = services.bit_count()
         results.facets = {
-            facet: sorted(((value, (matching & generation.bitset(facet, value)).bit_count())
+            facet: sorted(((value, (services & generation.term(facet, value)).bit_count())
                            for value in generation.values(facet)),
                           key=lambda pair: (-pair[1], pair[0]))
             for facet in FACETS
         }
-        if query is not None:
+        if clauses is not None:
             results.suggestion = builder.suggestion(parsed)
 
         page = max(1, min(page, MAX_PAGE, results.pages))
         results.page = page
         start, end = (page - 1) * per_page, page * per_page
         if parsed.postcode and parsed.postcode in self.postcodes:
-            here = (self.postcodes[parsed.postcode].latitude, self.postcodes[parsed.postcode].longitude)
+            place = self.postcodes[parsed.postcode]
+            here = (place.latitude, place.longitude)
             table = generation.point_table()
             ordered = sorted(
                 ((min((_distance_km(here, p) for p in table.get(d) or ()), default=math.inf), d)
-                 for d in _docnums(matching)))
+                 for d in _docnums(services)))
             chosen = [(d, None, km) for km, d in ordered[start:end]]
-        elif query is None:
-            found = searcher.search(And(restrict), limit=end, sortedby="name_sort")
-            chosen = [(hit.docnum, None, None) for hit in found[start:end]]
+        elif clauses is None:
+            chosen = self._by_name(generation, services, start, end)
         else:
-            found = searcher.search(And([query, *restrict]), limit=end)
-            found.q = builder.highlight_query(parsed, lang) or query
-            found.formatter = highlight.HtmlFormatter(tagname="mark", classname="app-mark",
-                                                      termclass="app-mark")
-            chosen = [(hit.docnum, hit, None) for hit in found[start:end]]
-        results.hits = [self._hit(searcher, docnum, hit, km) for docnum, hit, km in chosen]
+            phrases = list(parsed.phrases)
+            chosen = self._by_score(generation, scored, builder.core_query(parsed, lang), phrases,
+                                    lang, services, matched, start, end)
+        marked = builder.highlight_words(parsed, lang) if clauses is not None else set()
+        results.hits = [self._hit(generation, docnum, score, km, marked)
+                        for docnum, score, km in chosen]
         return results
 
-    def _hit(self, searcher, docnum, hit, distance):
-        stored = searcher.stored_fields(docnum)
-        summary = excerpt = ""
-        if hit is not None:
-            hit.results.fragmenter = highlight.WholeFragmenter()
-            summary = hit.highlights("summary", top=1) or ""
-            hit.results.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=50)
-            excerpt = hit.highlights("body", top=2) or ""
-        return Hit(slug=stored["slug"], language=stored["language"],
-                   score=float(hit.score) if hit is not None and hit.score else 0.0,
-                   name=stored["name"], summary=summary or "", excerpt=excerpt,
-                   organisation=stored.get("organisation", ""),
+    def _by_name(self, generation, services, start, end):
+        """A page of services in alphabetical order (browsing everything)."""
+        page = []
+        for docnum in generation.name_order():
+            if (services >> docnum) & 1:
+                page.append((docnum, None, None))
+                if len(page) >= end:
+                    break
+        return page[start:end]
+
+    def _by_score(self, generation, scored, core, phrases, lang, services, matched, start, end):
+        """A page of services by relevance, without reading every hit.
+
+        Each clause (a word, phrase or synonym) weighs its rarity (BM25's idf), three
+        times as much in the name; the weights are added up for every document at once
+        in bit-sliced counters, the best few hundred documents are taken by threshold,
+        and Whoosh's BM25F on the resident's own words orders those that tie.  A service
+        that matched in English and in the reader's language is shown once, in theirs.
+        """
+        slot = generation.languages.index(lang)
+        first = (services & generation.slot0) | ((services & (generation.slot0 << slot)) >> slot)
+        allowed = matched & (first | (first << slot))
+        real = generation.language("en") | generation.language(lang)
+        documents = max(1, (real & allowed).bit_count())
+        counted = real.bit_count()
+        weighted = []
+        for in_name, in_text, factor in scored:
+            frequency = ((in_name | in_text) & real).bit_count()
+            idf = math.log(1 + (counted - frequency + 0.5) / (frequency + 0.5))
+            weighted += [(in_name & allowed, 3 * idf * factor), (in_text & allowed, idf * factor)]
+        heaviest = max((w for _, w in weighted), default=1) or 1
+        counters = _Counters()
+        for bits, weight in weighted:
+            if bits:
+                counters.add(bits, max(1, round(15 * weight / heaviest)))
+        wanted = max(3 * end, 30)
+        candidates = counters.best(allowed, wanted) if documents > wanted else allowed
+        for phrase in phrases:   # words in order, among the few candidates: ranked first
+            exact = generation.phrase_docs(phrase, candidates)
+            if exact:
+                counters.add(exact, 16)
+        scores = self._bm25(generation, core, candidates)
+        ranked = sorted(_docnums(candidates),
+                        key=lambda d: (-counters.value(d), -scores.get(d, 0.0), d))
+        seen, page = set(), []
+        for docnum in ranked:
+            service_index = docnum // generation.slots
+            if service_index in seen:
+                continue
+            seen.add(service_index)
+            shown = service_index * generation.slots + slot
+            if not (services >> shown) & 1:
+                shown = service_index * generation.slots   # no translation: the English one
+            page.append((shown, counters.value(docnum) + scores.get(docnum, 0.0) / 1000, None))
+            if len(page) >= end:
+                break
+        return page[start:end]
+
+    @staticmethod
+    def _bm25(generation, query, candidates):
+        """Whoosh's BM25F score of query for each candidate document (a few hundred)."""
+        scores = {}
+        if query is None or not candidates:
+            return scores
+        wanted = list(_docnums(candidates))
+        searcher = generation.searcher
+        context = searcher.context()
+        for leaf, offset in searcher.leaf_searchers():
+            limit = offset + leaf.doc_count_all()
+            local = [d - offset for d in wanted if offset <= d < limit]
+            if not local:
+                continue
+            matcher = query.matcher(leaf, context)
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    scores[docnum + offset] = matcher.score()
+        return scores
+
+    def _hit(self, generation, docnum, score, distance, marked):
+        stored = generation.searcher.stored_fields(docnum)
+        summary_html = excerpt = ""
+        if marked:
+            summary_html = highlight.highlight(
+                stored.get("summary", ""), marked, _ANALYZER, highlight.WholeFragmenter(),
+                _FORMATTER, top=1)
+            excerpt = highlight.highlight(
+                stored.get("body", ""), marked, _ANALYZER,
+                highlight.ContextFragmenter(maxchars=200, surround=50), _FORMATTER, top=2)
+        return Hit(slug=stored["slug"], language=stored["language"], score=float(score or 0),
+                   name=stored["name"], summary=stored.get("summary", ""),
+                   summary_html=summary_html if "<mark" in summary_html else "",
+                   excerpt=excerpt, organisation=stored.get("organisation", ""),
                    distance_km=None if distance in (None, math.inf) else round(distance, 1))
+
+
+_ANALYZER = plain_analyzer()
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", classname="app-mark", termclass="app-mark")

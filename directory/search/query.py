@@ -12,13 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh.lang import has_stopwords, languages, stopwords_for_language
-from whoosh.query import FuzzyTerm, Or, Phrase, Term
+from whoosh.query import And, FuzzyTerm, Or, Term
 
 from ..content.schema import normal_postcode
 from .analysis import stemmed_analyzer, terms
 
 MAX_QUERY_LENGTH = 200
-PLAIN_FIELDS = ("name", "summary", "body", "extra")
+PLAIN_FIELDS = ("name", "text")
 _STOP = {code: frozenset(stopwords_for_language(code)) for code in languages if has_stopwords(code)}
 _OUTWARD = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*([0-9][A-Z]{2}))?\b")
 
@@ -97,6 +97,16 @@ def _stem(word, lang):
     return tokens[0] if tokens else None
 
 
+@dataclass
+class Clause:
+    """One thing a search looks for: a word, a phrase or a synonym, in the name and the rest."""
+
+    name: object
+    text: object
+    factor: float = 1.0
+    phrase: tuple = ()      # words that must stand in this order (checked on stored text)
+
+
 class QueryBuilder:
     """Builds Whoosh queries against one index reader."""
 
@@ -104,62 +114,94 @@ class QueryBuilder:
         self.reader = reader
         self.stem_languages = stem_languages
         self.synonyms = synonyms
+        self._known, self._corrections = {}, {}
 
     def known(self, word):
-        """Whether a plain word occurs anywhere in the index."""
-        return any(self.reader.doc_frequency(f, word) for f in PLAIN_FIELDS)
+        """Whether a word occurs anywhere in the index, as typed or by its stem."""
+        if word not in self._known:
+            self._known[word] = any(self.reader.doc_frequency(f, word) for f in PLAIN_FIELDS) or any(
+                self.reader.doc_frequency(f"stem_{code}", stem)
+                for code in self.stem_languages for stem in [_stem(word, code)] if stem)
+        return self._known[word]
+
+    def corrections(self, word, limit=3):
+        """Words in the index a typo was probably meant to be, best first."""
+        if word not in self._corrections:
+            found = []
+            for fieldname in ["text", *(f"stem_{code}" for code in self.stem_languages)]:
+                found += self.reader.corrector(fieldname).suggest(
+                    word, limit=3, maxdist=edits_allowed(word), prefix=1)
+            self._corrections[word] = list(dict.fromkeys(found))
+        return self._corrections[word][:limit]
 
     def _stem_fields(self, lang):
         return [code for code in dict.fromkeys(["en", lang]) if code in self.stem_languages]
 
-    def word_query(self, word, lang, fuzzy=True, boost=1.0):
-        """One word: exact in every field, stemmed, and forgiving of typos if it is unknown."""
-        parts = [Term(f, word) for f in PLAIN_FIELDS]
-        for code in self._stem_fields(lang):
-            stem = _stem(word, code)
-            if stem:
-                parts.append(Term(f"stem_{code}", stem))
+    def word_query(self, word, lang, boost=1.0):
+        """One word, for scoring: as typed in the name and text, and stemmed."""
+        return Or([Term(f, word) for f in PLAIN_FIELDS] + self._stems([word], lang), boost=boost)
+
+    def _variants(self, word, field, fuzzy):
+        """Terms for a word in one plain field: exact, and close spellings if it is unknown."""
+        parts = [Term(field, word)]
         distance = edits_allowed(word)
         if fuzzy and distance and not self.known(word):
-            parts += [FuzzyTerm(f, word, maxdist=distance, prefixlength=1, boost=0.8)
-                      for f in ("name", "summary", "body")]
-            # Two letters swapped ("autsim") is one slip of the fingers, but two edits to
-            # Levenshtein; look for the swapped spellings that exist.
-            for swapped in _transpositions(word):
-                if self.known(swapped):
-                    parts += [Term(f, swapped, boost=0.8) for f in PLAIN_FIELDS]
-        return Or(parts, boost=boost)
+            parts.append(FuzzyTerm(field, word, maxdist=distance, prefixlength=1))
+            parts += [Term(field, swapped) for swapped in _transpositions(word)
+                      if self.known(swapped)]
+        return parts
 
-    def phrase_query(self, words, lang, boost=1.0):
-        """Several words in this order, in any field."""
-        parts = [Phrase(f, list(words)) for f in PLAIN_FIELDS]
-        for code in self._stem_fields(lang):
-            stems = [_stem(w, code) for w in words]
-            if all(stems):
-                parts.append(Phrase(f"stem_{code}", stems))
-        return Or(parts, boost=boost)
+    def _stems(self, words, lang):
+        return [Term(f"stem_{code}", stem) for code in self._stem_fields(lang)
+                for word in words for stem in [_stem(word, code)] if stem]
 
-    def build(self, parsed, lang):
-        """The query for a parsed search, or None to browse everything."""
+    def word_clause(self, word, lang, fuzzy=True, factor=1.0):
+        """A word: in the name; or in the text, stemmed, or spelt nearly the same."""
+        text = self._variants(word, "text", fuzzy) + self._stems([word], lang)
+        if fuzzy and edits_allowed(word) and not self.known(word):
+            meant = [w for w in _transpositions(word) if self.known(w)] + self.corrections(word, 5)
+            text += self._stems(meant, lang)
+        return Clause(Or(self._variants(word, "name", fuzzy)), Or(text), factor)
+
+    def clauses(self, parsed, lang):
+        """What a parsed search looks for, or None to browse everything."""
         if parsed.empty:
             return None
-        words = _without_stop_words(parsed.words, lang)
-        parts = [self.word_query(w, lang) for w in words]
-        parts += [self.phrase_query(p, lang, boost=1.5) for p in parsed.phrases]
+        found = [self.word_clause(w, lang) for w in _without_stop_words(parsed.words, lang)]
+        for phrase in parsed.phrases:
+            every = [self.word_clause(w, lang, fuzzy=False)
+                     for w in _without_stop_words(list(phrase), lang)]
+            found.append(Clause(None, And([Or([c.name, c.text]) for c in every]), 1.5, tuple(phrase)))
         for phrase in self.synonyms.alternatives(parsed.words):
-            if len(phrase) == 1:
-                parts.append(self.word_query(phrase[0], lang, fuzzy=False, boost=0.9))
+            words = _without_stop_words(list(phrase), lang)
+            if len(words) == 1:
+                found.append(self.word_clause(words[0], lang, fuzzy=False, factor=0.9))
             else:
-                parts.append(self.phrase_query(phrase, lang, boost=0.9))
-        return Or(parts, scale=0.9)
+                every = [self.word_clause(w, lang, fuzzy=False) for w in words]
+                found.append(Clause(None, And([Or([c.name, c.text]) for c in every]), 0.9))
+        return found
 
-    def highlight_query(self, parsed, lang):
-        """The words worth marking in results: the query's and its one-word synonyms'."""
+    def core_query(self, parsed, lang):
+        """The query Whoosh scores (BM25F) to order services that match equally well."""
+        parts = []
+        for word in _without_stop_words(parsed.words, lang):
+            spellings = [word]
+            if edits_allowed(word) and not self.known(word):   # score the likely words meant
+                spellings = [w for w in _transpositions(word) if self.known(w)] + self.corrections(word)
+            parts += [self.word_query(w, lang) for w in spellings]
+        parts += [self.phrase_query(p, lang, boost=1.5) for p in parsed.phrases]
+        return Or(parts) if parts else None
+
+    def phrase_query(self, words, lang, boost=1.0):
+        """For scoring, a phrase's words all in a service (their order is checked apart)."""
+        return And([self.word_query(w, lang) for w in words], boost=boost)
+
+    def highlight_words(self, parsed, lang):
+        """The plain words worth marking in results: the query's and its one-word synonyms'."""
         words = list(_without_stop_words(parsed.words, lang))
         words += [w for phrase in parsed.phrases for w in phrase]
         words += [phrase[0] for phrase in self.synonyms.alternatives(parsed.words) if len(phrase) == 1]
-        words = [w for w in dict.fromkeys(words) if w not in _STOP.get("en", ())]
-        return Or([self.word_query(w, lang) for w in words]) if words else None
+        return {w for w in words if w not in _STOP.get("en", ())}
 
     def suggestion(self, parsed):
         """A corrected spelling of the query if any word is unknown, else None."""
@@ -167,8 +209,7 @@ class QueryBuilder:
         for word in parsed.text.split():
             plain = terms(word)
             if len(plain) == 1 and edits_allowed(plain[0]) and not self.known(plain[0]):
-                corrections = self.reader.corrector("body").suggest(
-                    plain[0], limit=1, maxdist=edits_allowed(plain[0]), prefix=1)
+                corrections = self.corrections(plain[0], limit=1)
                 if corrections:
                     words.append(corrections[0])
                     changed = True
