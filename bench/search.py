@@ -565,8 +565,10 @@ class Fts5Baseline:
                 for d in service_documents(service, directory, offered, stems):
                     if d["language"] == PLACEHOLDER:
                         continue
-                    # The engine's `text` field: the summary, the body and the extra words.
-                    yield (d["name"], d["summary"], d["text"], d["language"],
+                    # The engine's text: the summary, the body and the extra words (stemmed
+                    # languages keep them in their stem field).
+                    text = d.get("text") or d[f"stem_{d['language']}"]
+                    yield (d["name"], d["summary"], text, d["language"],
                            d["slug"], *(d[f] for f in FACETS))
 
         count = 0

@@ -17,7 +17,7 @@ from ..content.fields import ACCESSIBILITY, DELIVERY
 from ..languages import language_name
 from .analysis import plain_analyzer, stemmed_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PLACEHOLDER = "-"
 
 # Facets residents can filter on.
@@ -99,10 +99,10 @@ def service_documents(service, directory, offered, stem_languages):
     points = [(loc.latitude, loc.longitude) for loc in service.locations
               if loc.latitude is not None]
     areas = list(service.service_areas) or [a.slug for a in directory.site.areas]
+    # What is the same in every language is written once, on the English document; the
+    # engine shifts it to the other slots of the block when it needs to.
     shared = {
-        "slug": service.slug,
         "points": points,
-        "organisation": service.organisation.name,
         "category": ",".join(service.categories),
         "area": ",".join(areas),
         "format": ",".join(available_formats(service)),
@@ -124,8 +124,10 @@ def service_documents(service, directory, offered, stem_languages):
                           "language": PLACEHOLDER})
             continue
         document = {
-            **shared,
+            **(shared if code == "en" else {}),
             "doc_id": f"{service.slug}:{code}",
+            "slug": service.slug,
+            "organisation": service.organisation.name,
             "language": code,
             "name": name,
             "name_sort": name.casefold(),

@@ -131,6 +131,11 @@ class _Generation:
                 self.bitsets.popitem(last=False)
         return bits
 
+    def facet(self, fieldname, value, slot):
+        """The documents of services with this facet value, in slot 0 and the given slot."""
+        bits = self.term(fieldname, value)   # facets are on each service's English document
+        return bits | (bits << slot) if slot else bits
+
     def language(self, code):
         """A service's document in language code, for every service that has one."""
         return self.term("language", code)
@@ -189,9 +194,12 @@ class _Generation:
                 for value in self.reader.lexicon(fieldname)]
 
     def point_table(self):
+        """Each service's places, by the number of every document of its block."""
         if self.points is None:
-            self.points = {docnum: stored.get("points") or []
-                           for docnum, stored in self.reader.iter_docs()}
+            english = {docnum: stored.get("points") or []
+                       for docnum, stored in self.reader.iter_docs() if stored.get("language") == "en"}
+            self.points = {docnum: english.get(docnum - docnum % self.slots, [])
+                           for docnum in range(self.size)}
         return self.points
 
 
@@ -309,6 +317,7 @@ class SearchEngine:
                                 unknown_postcode=parsed.unknown_postcode)
 
         # Filters: known facets and values only; anything else is ignored and said so.
+        slot = generation.languages.index(lang)
         chosen_filters = -1
         for facet, values in (filters or {}).items():
             known = set(generation.values(facet)) if facet in FACETS else set()
@@ -318,7 +327,7 @@ class SearchEngine:
                 results.filters[facet] = chosen
                 any_of = 0
                 for value in chosen:
-                    any_of |= generation.term(facet, value)
+                    any_of |= generation.facet(facet, value, slot)
                 chosen_filters &= any_of
 
         builder = QueryBuilder(generation.reader, generation.meta["stemmed"], self.synonyms)
@@ -337,7 +346,7 @@ class SearchEngine:
         services = self._per_service(generation, matched, lang) & chosen_filters
         results.total = services.bit_count()
         results.facets = {
-            facet: sorted(((value, (services & generation.term(facet, value)).bit_count())
+            facet: sorted(((value, (services & generation.facet(facet, value, slot)).bit_count())
                            for value in generation.values(facet)),
                           key=lambda pair: (-pair[1], pair[0]))
             for facet in FACETS

@@ -66,7 +66,7 @@ def build(directory, root, progress=None, procs=None):
     # segment keeps document d in language slot d % len(offered) (see documents.py).
     if procs is None:
         procs = min(2, os.cpu_count() or 1) if len(directory.services) > 200 else 1
-    writer = ix.writer(limitmb=128, procs=procs, batchsize=len(offered) * 40,
+    writer = ix.writer(limitmb=256, procs=procs, batchsize=len(offered) * 200,
                        multisegment=True) if procs > 1 else ix.writer(limitmb=256)
     count = 0
     try:
