@@ -562,14 +562,16 @@ class Fts5Baseline:
 
         def rows():
             for service in directory.services.values():
-                for d in service_documents(service, directory, offered, stems):
+                block = service_documents(service, directory, offered, stems)
+                english = block[0]   # facets are written once, on the English document
+                for d in block:
                     if d["language"] == PLACEHOLDER:
                         continue
                     # The engine's text: the summary, the body and the extra words (stemmed
                     # languages keep them in their stem field).
                     text = d.get("text") or d[f"stem_{d['language']}"]
                     yield (d["name"], d["summary"], text, d["language"],
-                           d["slug"], *(d[f] for f in FACETS))
+                           d["slug"], *(english[f] for f in FACETS))
 
         count = 0
         with self.db:

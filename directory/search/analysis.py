@@ -7,6 +7,7 @@ them).  Terms are case-folded, Latin accents are folded ("sanatate" finds
 one (Arabic ي ك and Urdu ی ک), and Arabic vowel marks and tatweel are dropped.
 """
 
+import re
 import unicodedata
 
 from whoosh.analysis import CharsetFilter, Filter, RegexTokenizer, StemFilter, StopFilter
@@ -28,7 +29,8 @@ def _combining_marks():
 
 
 # A word: letters, digits, combining marks and joiners; inner apostrophes join ("asperger's").
-WORD = rf"[\w{_combining_marks()}\u200c\u200d]+(?:['’][\w]+)*"
+WORD_CHARACTERS = rf"\w{_combining_marks()}\u200c\u200d"
+WORD = rf"[{WORD_CHARACTERS}]+(?:['’][\w]+)*"
 
 _ARABIC_SCRIPT = str.maketrans({
     "ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
@@ -95,3 +97,10 @@ def stemmed_languages(codes):
 def terms(text):
     """The plain terms of a piece of text, in order."""
     return [token.text for token in plain_analyzer()(text)]
+
+
+def phrase_pattern(words):
+    """A regular expression finding these folded words next to each other in folded text."""
+    between = rf"[^{WORD_CHARACTERS}]+"
+    return re.compile(rf"(?<![{WORD_CHARACTERS}])" + between.join(map(re.escape, words))
+                      + rf"(?![{WORD_CHARACTERS}])")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from whoosh import highlight
 from whoosh.query import And, Or, Term
 
-from .analysis import plain_analyzer, terms
+from .analysis import fold, phrase_pattern, plain_analyzer
 from .documents import FACETS
 from .index import IndexUnavailable, current_path, open_index
 from .query import QueryBuilder, parse
@@ -172,14 +172,13 @@ class _Generation:
 
     def phrase_docs(self, words, candidates):
         """The candidates whose stored words have these words next to each other, in order."""
-        words, found = list(words), []
+        pattern, found = phrase_pattern(list(words)), []
         for docnum in _docnums(candidates):
             stored = self.searcher.stored_fields(docnum)
-            for text in (stored.get("name", ""), stored.get("summary", ""), stored.get("body", "")):
-                seen = terms(text)
-                if any(seen[i:i + len(words)] == words for i in range(len(seen) - len(words) + 1)):
-                    found.append(docnum)
-                    break
+            text = fold("\n".join((stored.get("name", ""), stored.get("summary", ""),
+                                   stored.get("body", ""))))
+            if pattern.search(text):
+                found.append(docnum)
         return _bitset(found)
 
     def name_order(self):
