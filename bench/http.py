@@ -69,7 +69,7 @@ def transferred(port, path):
     assert status == 200, (path, status)
     html = gzip.decompress(body).decode() if response.getheader("Content-Encoding") == "gzip" else body.decode()
     total = {"page": len(body) + len(str(response.headers))}
-    for asset in re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"', html):
+    for asset in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="(/(?:static|pictures)/[^"]+)"', html):
         status, response, body, _ = request(port, asset)
         assert status == 200, (asset, status)
         total[asset] = len(body) + len(str(response.headers))
