@@ -265,3 +265,37 @@ def booklet_command(slugs, format_, code, title, output):
             raise click.ClickException(str(error)) from None
     shutil.copyfile(path, output)
     click.echo(f"{output}: {format_} booklet of {len(set(slugs))} services in {code}")
+
+
+@main.command("check")
+@click.option("--entry", "slug", metavar="SLUG", help="Check one entry only.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the report as HTML here.")
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
+              help="Processes for the PDF checks.")
+def check_command(slug, json_path, html_path, jobs):
+    """Check every entry in every format and language; exit 1 on any error."""
+    from .checks import report as reports
+    from .checks import run
+    from .checks.runner import work_size
+
+    app = current_app._get_current_object()
+    if slug and slug not in app.extensions["directory"].services:
+        raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
+    with click.progressbar(length=work_size(app, slug), label="Checking", show_pos=True,
+                           file=sys.stderr) as bar:
+        result = run(app, slug=slug, jobs=jobs, progress=bar.update)
+    for finding in result.findings:
+        click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow")
+    if json_path:
+        reports.write_json(result, json_path)
+    if html_path:
+        with app.test_request_context("/"):
+            reports.write_html(result, html_path)
+    counts = reports.summary(result)
+    timings = ", ".join(f"{family} {seconds:.1f} s" for family, seconds in result.timings.items())
+    click.echo(f"{counts['checked']} PDFs and pages checked; {counts['errors']} error(s), "
+               f"{counts['warnings']} warning(s), {counts['review_items']} item(s) for a person to "
+               f"review. Time: {timings}.")
+    if result.errors:
+        sys.exit(1)

@@ -1,0 +1,54 @@
+"""Rules on the web pages, in every language: the shared page check, and hreflang."""
+
+import re
+
+from ..pagecheck import check_page
+from .model import ERROR, Finding, rule
+
+rule("page_structure", "web pages", ERROR, "The page fails the page check",
+     "WCAG 2.2 1.3.1, 2.4.2, 3.1.1, 4.1.1", "See the message: one h1, a title, unique ids, lang and dir.")
+rule("hreflang_not_reciprocal", "web pages", ERROR, "A language version does not link back",
+     "Directory policy (search engines need reciprocal hreflang)",
+     "Every language version must list every other one.")
+rule("page_error", "web pages", ERROR, "The page does not load", "WCAG 2.2 4.1",
+     "See the message.")
+
+_ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">')
+
+
+def page_paths(directory, slug=None):
+    """Every page type to check: (entry, format, path without a language prefix)."""
+    services = [directory.services[slug]] if slug else list(directory.services.values())
+    paths = []
+    if slug is None:
+        paths += [("", "web", "/"), ("", "web", "/search?q=carer"), ("", "web", "/pack"),
+                  ("", "web", "/search?q=zzzz")]
+        paths += [("", "web", f"/categories/{c}") for c in list(directory.categories)[:3]]
+    for service in services:
+        paths.append((service.slug, "web", f"/services/{service.slug}"))
+        if service.easy_read:
+            paths.append((service.slug, "easy-read", f"/services/{service.slug}/easy-read"))
+        if service.bsl:
+            paths.append((service.slug, "bsl", f"/services/{service.slug}/bsl"))
+    return paths
+
+
+def page_findings(client, languages, entry, format, path):
+    """Check one page in every language, and that its language versions link each other."""
+    found, links = [], {}
+    for code in languages:
+        url = path if code == "en" else f"/{code}{path}"
+        response = client.get(url)
+        if response.status_code != 200:
+            found.append(Finding("page_error", entry, format, code, f"{url}: HTTP {response.status_code}"))
+            continue
+        html = response.get_data(as_text=True)
+        for problem in check_page(html):
+            found.append(Finding("page_structure", entry, format, code, f"{url}: {problem}"))
+        links[code] = dict(_ALTERNATE.findall(html))
+    for code, alternates in links.items():
+        for other in links:
+            if other not in alternates:
+                found.append(Finding("hreflang_not_reciprocal", entry, format, code,
+                                     f"{path} in {code} has no hreflang link to {other}"))
+    return found

@@ -1,0 +1,157 @@
+"""Run every rule family over the directory, the PDFs on both cores."""
+
+import multiprocessing
+import time
+
+from ..pdf import FORMATS as PRINT_FORMATS
+from . import content_rules, page_rules, pdf_rules
+from .model import ERROR, Report, ReviewItem
+
+_worker_app = None
+
+
+def _start_worker(config):
+    global _worker_app
+    from .. import create_app
+
+    _worker_app = create_app(config)
+
+
+def _check_pdf(job):
+    from ..pdf.documents import in_language, leaflet_pdf
+    from ..pdf.inspect import read_pdf
+
+    slug, format, code = job
+    service = _worker_app.extensions["directory"].services[slug]
+    try:
+        with in_language(_worker_app, code):
+            path, _ = leaflet_pdf(service, format)
+        facts = read_pdf(path)
+    except Exception as error:  # a PDF that cannot be made or read is a finding, not a crash
+        return pdf_rules.pdf_findings(slug, format, code, error=f"{type(error).__name__}: {error}",
+                                      file=service.source)
+    return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source)
+
+
+def pdf_jobs(directory, languages, slug=None):
+    """Every leaflet to check: (entry, format, language)."""
+    services = [directory.services[slug]] if slug else list(directory.services.values())
+    return [(s.slug, f, code) for s in services for f in PRINT_FORMATS
+            if f != "easy-read" or s.easy_read for code in languages]
+
+
+def run(app, slug=None, jobs=2, progress=None):
+    """Check the app's directory (or one entry); return a Report."""
+    directory = app.extensions["directory"]
+    languages = list(app.extensions["languages"])
+    services = [directory.services[slug]] if slug else list(directory.services.values())
+    report = Report()
+
+    def timed(family, work):
+        started = time.perf_counter()
+        found = work()
+        report.timings[family] = report.timings.get(family, 0.0) + time.perf_counter() - started
+        report.findings.extend(found)
+        if family not in report.families:
+            report.families.append(family)
+
+    jargon, allowed = content_rules.load_words(app.config["CONTENT_DIR"])
+    timed("content", lambda: [f for f in content_rules.problem_findings(directory)
+                              if not slug or f.entry == slug])
+    timed("easy read", lambda: [f for s in services for f in content_rules.easy_read_findings(s, jargon, allowed)])
+    timed("translations", lambda: [f for s in services for f in content_rules.translation_findings(s)]
+          + ([] if slug else content_rules.catalogue_findings(app.config["TRANSLATIONS_DIR"])))
+    timed("bsl", lambda: [f for s in services for f in content_rules.bsl_findings(s)])
+
+    pdf = pdf_jobs(directory, languages, slug)
+    started = time.perf_counter()
+    found = []
+    if jobs > 1 and len(pdf) > 8:
+        config = {key: app.config[key] for key in ("CONTENT_DIR", "INSTANCE_DIR", "STATIC_DIR",
+                                                   "TRANSLATIONS_DIR", "SITE_URL", "PICTURES_DIR")}
+        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (config,)) as pool:
+            for result in pool.imap_unordered(_check_pdf, pdf, chunksize=4):
+                found.extend(result)
+                progress and progress(1)
+    else:
+        global _worker_app
+        _worker_app = app
+        for job in pdf:
+            found.extend(_check_pdf(job))
+            progress and progress(1)
+    report.findings.extend(found)
+    report.timings["pdf"] = time.perf_counter() - started
+    report.families.append("pdf")
+
+    client = app.test_client()
+    pages = page_rules.page_paths(directory, slug)
+
+    def check_pages():
+        found = []
+        for entry, format, path in pages:
+            found += page_rules.page_findings(client, languages, entry, format, path)
+            progress and progress(len(languages))
+        return found
+
+    timed("web pages", check_pages)
+    report.checked = len(pdf) + len(pages) * len(languages)
+    report.review = review_items(services, languages)
+    report.coverage = coverage(services, languages, report.findings)
+    return report
+
+
+def work_size(app, slug=None):
+    """How many PDFs and pages a run checks, for a progress bar."""
+    directory = app.extensions["directory"]
+    languages = list(app.extensions["languages"])
+    return (len(pdf_jobs(directory, languages, slug))
+            + len(page_rules.page_paths(directory, slug)) * len(languages))
+
+
+def review_items(services, languages):
+    """What only a person can judge, per entry, format and language."""
+    items = []
+    for service in services:
+        items.append(ReviewItem(service.slug, "web", "en",
+                                "Could you use this page with your own assistive technology? Which one?",
+                                "uses a screen reader or other assistive technology"))
+        for code in service.translations:
+            items.append(ReviewItem(service.slug, "web", code,
+                                    "Does it say the same as the English? Are the words natural?",
+                                    f"reads {code}"))
+        if service.easy_read:
+            for version in [service.easy_read, *service.easy_read.translations.values()]:
+                items.append(ReviewItem(service.slug, "easy-read", version.language,
+                                        "Could you understand every sentence? Do the pictures match the words?",
+                                        "easy read reader"))
+        if service.bsl:
+            items.append(ReviewItem(service.slug, "bsl", "bfi",
+                                    "Is the signing clear, and does it match the written information?",
+                                    "BSL user"))
+    return items
+
+
+def coverage(services, languages, findings):
+    """missing / failing / stale / passing for every entry x format x language."""
+    failing = {(f.entry, f.format, f.language) for f in findings if f.severity == ERROR}
+    failing |= {(f.entry, "large-print", f.language) for f in findings
+                if f.severity == ERROR and f.format == "large-print"}
+    cells = {}
+    for service in services:
+        for code in languages:
+            translation = service.translations.get(code)
+            web = ("passing" if code == "en" else
+                   "missing" if translation is None else "stale" if translation.stale else "passing")
+            easy = service.easy_read
+            version = None if easy is None else (easy if code == "en" else easy.translations.get(code))
+            easy_state = ("missing" if version is None else "stale" if version.stale else "passing")
+            for format, state in (("web", web), ("easy-read", easy_state),
+                                  ("large-print", "passing" if code == "en" or translation else "missing")):
+                if state != "missing" and (service.slug, format, code) in failing:
+                    state = "failing"
+                cells[(service.slug, format, code)] = state
+        state = "missing" if service.bsl is None else "stale" if service.bsl.stale else "passing"
+        if (service.slug, "bsl", "bfi") in failing:
+            state = "failing"
+        cells[(service.slug, "bsl", "bfi")] = state
+    return cells
