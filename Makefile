@@ -29,6 +29,7 @@ run: setup
 test: test-setup
 	$(BIN)/pytest
 	$(BIN)/directory content-check
+	$(BIN)/directory index
 	$(BIN)/directory check --json instance/check.json --html instance/check.html
 
 setup: system $(VENV)/.installed static/build/manifest.json translations
