@@ -273,7 +273,8 @@ def booklet_command(slugs, format_, code, title, output):
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the report as HTML here.")
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
               help="Processes for the PDF checks.")
-def check_command(slug, json_path, html_path, jobs):
+@click.option("--no-browser", is_flag=True, help="Skip the rules that need Chromium.")
+def check_command(slug, json_path, html_path, jobs, no_browser):
     """Check every entry in every format and language; exit 1 on any error."""
     from .checks import report as reports
     from .checks import run
@@ -282,9 +283,10 @@ def check_command(slug, json_path, html_path, jobs):
     app = current_app._get_current_object()
     if slug and slug not in app.extensions["directory"].services:
         raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
-    with click.progressbar(length=work_size(app, slug), label="Checking", show_pos=True,
+    browser = not no_browser
+    with click.progressbar(length=work_size(app, slug, browser), label="Checking", show_pos=True,
                            file=sys.stderr) as bar:
-        result = run(app, slug=slug, jobs=jobs, progress=bar.update)
+        result = run(app, slug=slug, jobs=jobs, progress=bar.update, browser=browser)
     for finding in result.findings:
         click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow")
     if json_path:
@@ -292,6 +294,13 @@ def check_command(slug, json_path, html_path, jobs):
     if html_path:
         with app.test_request_context("/"):
             reports.write_html(result, html_path)
+        if browser:   # the report is checked by the same browser rules as the site
+            from .checks.browser_rules import check_file
+
+            on_report = check_file(html_path)
+            for finding in on_report:
+                click.secho(str(finding), fg="red")
+            result.findings.extend(on_report)
     counts = reports.summary(result)
     timings = ", ".join(f"{family} {seconds:.1f} s" for family, seconds in result.timings.items())
     click.echo(f"{counts['checked']} PDFs and pages checked; {counts['errors']} error(s), "

@@ -213,7 +213,8 @@ def test_every_rule_has_a_test():
         "content_problem", "bsl_sample", "pdf_ua_identifier", "pdf_not_tagged", "pdf_title",
         "pdf_lang", "pdf_figure_without_alt", "pdf_font_not_embedded", "pdf_missing_glyphs",
         "large_print_font_size", "easy_read_font_size", "print_italics", "pdf_unreadable",
-        "page_structure", "hreflang_not_reciprocal", "page_error"}
+        "page_structure", "hreflang_not_reciprocal", "page_error", "page_axe", "page_reflow_320",
+        "page_text_200", "page_timeout", "browser_unavailable"}
     assert set(RULES) == tested
 
 
@@ -243,3 +244,79 @@ def test_check_command_fails_on_a_broken_entry(tmp_path):
     result = app.test_cli_runner().invoke(main, ["check", "--entry", "form-friends", "--jobs", "1"])
     assert result.exit_code == 1
     assert "easy_read_long_sentence" in result.output and "easy-read.yaml" in result.output
+
+
+# --- In the browser ------------------------------------------------------------------------
+
+from flask import Flask  # noqa: E402
+
+from directory.checks import browser_rules  # noqa: E402
+
+PAGE = ('<!DOCTYPE html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Case</title></head>'
+        '<body><main><h1>Case</h1>{}</main></body></html>')
+CASES = {
+    "page_passes": '<p style="color:#0b0c0c;background:#fff">Plenty of contrast.</p>',
+    "page_low_contrast": '<p style="color:#bbbbbb;background:#ffffff">Pale grey on white.</p>',
+    "page_too_wide": '<div style="width:600px">A box that is always 600 pixels wide.</div>',
+    "page_nowrap_text": '<p style="white-space:nowrap;font-size:1.5rem">' + "Words that never wrap " * 4 + "</p>",
+}
+
+
+@pytest.fixture(scope="module")
+def cases_server():
+    app = Flask("cases")
+    for name, body in CASES.items():
+        app.add_url_rule(f"/{name}", name, lambda body=body: PAGE.format(body))
+
+    @app.route("/page_slow")
+    def slow():
+        import time
+        time.sleep(3)
+        return PAGE.format("<p>Late.</p>")
+
+    served = browser_rules.Served(app)
+    browser = browser_rules.Browser()
+    yield served, browser
+    browser.close()
+    served.close()
+
+
+@pytest.mark.parametrize("case, rule", [
+    ("page_low_contrast", "page_axe"), ("page_too_wide", "page_reflow_320"),
+    ("page_nowrap_text", "page_text_200"),
+])
+def test_browser_rule_flags(cases_server, case, rule):
+    served, browser = cases_server
+    found = browser.check(f"{served.url}/{case}", "", "web", "en")
+    assert rule in rules_of(found), found
+    if rule == "page_axe":
+        assert "color-contrast" in found[0].message
+
+
+def test_browser_rules_pass_a_good_page(cases_server):
+    served, browser = cases_server
+    assert browser.check(f"{served.url}/page_passes", "", "web", "en") == []
+
+
+def test_page_that_times_out(cases_server, monkeypatch):
+    served, browser = cases_server
+    monkeypatch.setattr(browser_rules, "TIMEOUT_MS", 500)
+    assert rules_of(browser.check(f"{served.url}/page_slow", "", "web", "en")) == ["page_timeout"]
+
+
+def test_missing_browser_is_a_finding(app, monkeypatch):
+    monkeypatch.setattr(browser_rules, "CHROMIUM", "/nowhere/chromium")
+    found = browser_rules.browser_findings(app, ["en"])
+    assert rules_of(found) == ["browser_unavailable"]
+    assert "/nowhere/chromium" in found[0].message
+
+
+def test_site_pages_pass_the_browser_rules_in_urdu(app, cases_server):
+    _, browser = cases_server   # one Playwright per thread: share the module's browser
+    served = browser_rules.Served(app)
+    try:
+        for path in ["/ur/", "/ur/services/form-friends", "/ur/services/form-friends/easy-read"]:
+            assert browser.check(served.url + path, "", "web", "ur") == [], path
+    finally:
+        served.close()

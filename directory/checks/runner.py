@@ -40,7 +40,7 @@ def pdf_jobs(directory, languages, slug=None):
             if f != "easy-read" or s.easy_read for code in languages]
 
 
-def run(app, slug=None, jobs=2, progress=None):
+def run(app, slug=None, jobs=2, progress=None, browser=True):
     """Check the app's directory (or one entry); return a Report."""
     directory = app.extensions["directory"]
     languages = list(app.extensions["languages"])
@@ -95,17 +95,27 @@ def run(app, slug=None, jobs=2, progress=None):
 
     timed("web pages", check_pages)
     report.checked = len(pdf) + len(pages) * len(languages)
+    if browser and not slug:
+        from . import browser_rules
+
+        timed("browser", lambda: browser_rules.browser_findings(app, languages, progress))
+        report.checked += len(browser_rules.browser_paths(directory)) * len(languages)
     report.review = review_items(services, languages)
     report.coverage = coverage(services, languages, report.findings)
     return report
 
 
-def work_size(app, slug=None):
+def work_size(app, slug=None, browser=True):
     """How many PDFs and pages a run checks, for a progress bar."""
+    from . import browser_rules
+
     directory = app.extensions["directory"]
     languages = list(app.extensions["languages"])
-    return (len(pdf_jobs(directory, languages, slug))
+    size = (len(pdf_jobs(directory, languages, slug))
             + len(page_rules.page_paths(directory, slug)) * len(languages))
+    if browser and not slug:
+        size += len(browser_rules.browser_paths(directory)) * len(languages)
+    return size
 
 
 def review_items(services, languages):

@@ -1,0 +1,161 @@
+"""Rules checked in a real browser: axe-core in Chromium, reflow at 320 px, text at 200%.
+
+Chromium is Debian's (/usr/bin/chromium) driven by Playwright; axe-core comes from the
+npm registry.  The app is served on a free port on 127.0.0.1 for the run.  A missing
+browser, or a page that does not load in time, is a finding, never a crash.
+"""
+
+import threading
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from ..config import ROOT
+from .model import ERROR, Finding, rule
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TIMEOUT_MS = 15000
+
+rule("page_axe", "browser", ERROR, "axe-core finds a WCAG 2.2 A or AA failure",
+     "WCAG 2.2 A and AA, as tested by axe-core (with target-size)",
+     "See the axe rule named in the message and its help page.")
+rule("page_reflow_320", "browser", ERROR, "The page scrolls sideways at 320 CSS pixels wide",
+     "WCAG 2.2 1.4.10 Reflow", "Let long words and tables wrap or scroll inside their own box.")
+rule("page_text_200", "browser", ERROR, "The page scrolls sideways with text at 200%",
+     "WCAG 2.2 1.4.4 Resize text", "Size boxes in rem or em, not px.")
+rule("page_timeout", "browser", ERROR, "The page did not load in the browser in time",
+     "Directory policy", "See why the page is slow or hangs.")
+rule("browser_unavailable", "browser", ERROR, "The browser rules could not run",
+     "Directory policy", "Install Debian's chromium and run 'make test' to install the rest.")
+
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          rules: {'target-size': {enabled: true}}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.length, target: v.nodes.length ? String(v.nodes[0].target) : ''}));
+}"""
+_OVERFLOWS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+
+
+def browser_paths(directory):
+    """One page of every type, to load in every language."""
+    with_all = next((s for s in directory.services.values() if s.bsl and s.easy_read),
+                    next(iter(directory.services.values()), None))
+    paths = [("", "web", "/"), ("", "web", "/search?q=carer"), ("", "web", "/search?q=zzzz"),
+             ("", "web", "/pack?s=" + (with_all.slug if with_all else "")),
+             ("", "web", "/no-such-page")]
+    if directory.categories:
+        paths.append(("", "web", f"/categories/{next(iter(directory.categories))}"))
+    if with_all is not None:
+        paths.append((with_all.slug, "web", f"/services/{with_all.slug}"))
+        if with_all.easy_read:
+            paths.append((with_all.slug, "easy-read", f"/services/{with_all.slug}/easy-read"))
+        if with_all.bsl:
+            paths.append((with_all.slug, "bsl", f"/services/{with_all.slug}/bsl"))
+    return paths
+
+
+class Browser:
+    """Chromium with axe-core, checking pages one by one."""
+
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+
+        if not AXE.exists():
+            raise RuntimeError(f"axe-core is not installed ({AXE}): run 'make test'")
+        if not Path(CHROMIUM).exists():
+            raise RuntimeError(f"there is no browser at {CHROMIUM}: install Debian's chromium")
+        self.playwright = sync_playwright().start()
+        try:
+            self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception:
+            self.playwright.stop()
+            raise
+        # Our pages allow no inline script (CSP): let the browser inject axe-core all the same.
+        self.page = self.browser.new_page(bypass_csp=True)
+
+    def check(self, url, entry, format, language, label=None):
+        """Every browser rule on one page."""
+        label = label or url
+        page, found = self.page, []
+
+        def add(rule_id, message):
+            found.append(Finding(rule_id, entry, format, language, f"{label}: {message}"))
+
+        try:
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(url, timeout=TIMEOUT_MS, wait_until="load")
+            page.add_script_tag(path=str(AXE))
+            for violation in page.evaluate(_AXE_RUN, AXE_TAGS):
+                add("page_axe", f"{violation['id']} ({violation['impact']}): {violation['help']}; "
+                                f"{violation['nodes']} element(s), first {violation['target']}")
+            page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+            if page.evaluate(_OVERFLOWS):
+                add("page_text_200", "the page is wider than the window")
+            page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+            page.set_viewport_size({"width": 320, "height": 640})
+            if page.evaluate(_OVERFLOWS):
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                add("page_reflow_320", f"the page is {width} px wide in a 320 px window")
+        except Exception as error:  # Playwright's timeout and navigation errors
+            add("page_timeout", f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        return found
+
+    def close(self):
+        self.browser.close()
+        self.playwright.stop()
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class Served:
+    """The app on a free port of 127.0.0.1, in a thread, for the browser."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def browser_findings(app, languages, progress=None):
+    """Load every page type in every language in Chromium and apply the browser rules."""
+    directory = app.extensions["directory"]
+    try:
+        browser = Browser()
+    except Exception as error:
+        return [Finding("browser_unavailable", "", "web", "", f"{type(error).__name__}: {error}")]
+    served = Served(app)
+    found = []
+    try:
+        for entry, format, path in browser_paths(directory):
+            for code in languages:
+                url = served.url + (path if code == "en" else f"/{code}{path}")
+                found += browser.check(url, entry, format, code, label=url[len(served.url):])
+                progress and progress(1)
+    finally:
+        browser.close()
+        served.close()
+    return found
+
+
+def check_file(path):
+    """The browser rules on one HTML file (the HTML report itself)."""
+    try:
+        browser = Browser()
+    except Exception as error:
+        return [Finding("browser_unavailable", "", "web", "en", f"{type(error).__name__}: {error}")]
+    try:
+        return browser.check(Path(path).resolve().as_uri(), "", "report", "en", label=str(path))
+    finally:
+        browser.close()
