@@ -46,8 +46,9 @@ def create_app(test_config=None):
     i18n.init_app(app, directory.site)
     responses.init_app(app)
 
-    from .views import errors, formats, health, pages, search
+    from .views import errors, formats, health, pages, search, statement
     app.register_blueprint(pages.bp)
+    app.register_blueprint(statement.bp)
     app.register_blueprint(formats.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(health.bp)

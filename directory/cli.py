@@ -9,6 +9,8 @@ import os
 import shutil
 import sys
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
@@ -291,6 +293,8 @@ def check_command(slug, json_path, html_path, jobs, no_browser):
         click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow")
     if json_path:
         reports.write_json(result, json_path)
+    if not slug:   # the accessibility statement is made from the latest full run
+        reports.write_json(result, Path(app.config["INSTANCE_DIR"]) / "check-latest.json")
     if html_path:
         with app.test_request_context("/"):
             reports.write_html(result, html_path)

@@ -47,7 +47,7 @@ def browser_paths(directory):
                     next(iter(directory.services.values()), None))
     paths = [("", "web", "/"), ("", "web", "/search?q=carer"), ("", "web", "/search?q=zzzz"),
              ("", "web", "/pack?s=" + (with_all.slug if with_all else "")),
-             ("", "web", "/no-such-page")]
+             ("", "web", "/no-such-page"), ("", "web", "/accessibility")]
     if directory.categories:
         paths.append(("", "web", f"/categories/{next(iter(directory.categories))}"))
     if with_all is not None:

@@ -22,7 +22,7 @@ def page_paths(directory, slug=None):
     paths = []
     if slug is None:
         paths += [("", "web", "/"), ("", "web", "/search?q=carer"), ("", "web", "/pack"),
-                  ("", "web", "/search?q=zzzz")]
+                  ("", "web", "/search?q=zzzz"), ("", "web", "/accessibility")]
         paths += [("", "web", f"/categories/{c}") for c in list(directory.categories)[:3]]
     for service in services:
         paths.append((service.slug, "web", f"/services/{service.slug}"))
