@@ -316,7 +316,8 @@ def test_site_pages_pass_the_browser_rules_in_urdu(app, cases_server):
     _, browser = cases_server   # one Playwright per thread: share the module's browser
     served = browser_rules.Served(app)
     try:
-        for path in ["/ur/", "/ur/services/form-friends", "/ur/services/form-friends/easy-read"]:
+        for path in ["/ur/", "/ur/services/form-friends", "/ur/services/form-friends/easy-read",
+                     "/ur/accessibility"]:
             assert browser.check(served.url + path, "", "web", "ur") == [], path
     finally:
         served.close()

@@ -286,14 +286,6 @@ class SearchEngine:
                 old.searcher.close()
             return self._generation
 
-    def available(self):
-        """Whether there is an index to search."""
-        try:
-            self.generation()
-            return True
-        except IndexUnavailable:
-            return False
-
     def _per_service(self, generation, matched, code):
         """One bit per matching service: its document in code if it has one, else English."""
         english = matched & generation.language("en")
