@@ -1,6 +1,7 @@
 # Set-up, serving and testing in two commands:
 #   make run    installs what is missing, builds the site and serves it on http://127.0.0.1:5000
-#   make test   the same set-up plus test tools, then every test and the content check
+#   make test   the same set-up plus test tools, then every test, the content check and the
+#               accessibility checks (directory check, which fails on any error)
 # Written for a fresh Debian 12 machine, run as root (or with sudo).
 
 SHELL := /bin/bash
