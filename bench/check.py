@@ -1,0 +1,110 @@
+"""Benchmark: the whole accessibility check on a large directory, with and without a browser.
+
+Not a test.  Makes a directory of N services (default 1,000) in a temporary folder by
+copying the sample entries round-robin under new names, with their translations into
+all five languages, easy read and BSL files, so every rule family has real work; builds
+the search index; then times `directory check`'s run without the browser rules (per
+family), and the browser rules on every page type in every language (per page).
+
+Goals (issue 5): without browser rules under 60 s at 1,000 services x 6 languages;
+browser rules under 300 ms a page.
+
+    .venv/bin/python bench/check.py [--services 1000] [--jobs 2]
+"""
+
+import os
+import sys
+
+# bench/http.py would shadow the standard library's http package for scripts in bench/.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from directory import create_app  # noqa: E402
+from directory.checks import browser_rules  # noqa: E402
+from directory.checks.runner import run  # noqa: E402
+from directory.content import load_directory  # noqa: E402
+from directory.search import build, index_root  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_FILES = ("site.yaml", "taxonomy.yaml", "postcodes.csv", "synonyms.yaml", "easy-read-words.yaml")
+
+
+def make_content(target, count):
+    """A content folder of count services copied from the sample, round robin."""
+    (target / "services").mkdir(parents=True)
+    for name in SITE_FILES:
+        shutil.copy(ROOT / "content" / name, target / name)
+    samples = sorted((ROOT / "content" / "services").iterdir())
+    for number in range(count):
+        source = samples[number % len(samples)]
+        shutil.copytree(source, target / "services" / f"{source.name}-{number}")
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-check-"))
+    try:
+        started = time.perf_counter()
+        make_content(work / "content", args.services)
+        directory = load_directory(work / "content")
+        assert not directory.errors, directory.errors[:3]
+        build(directory, index_root(work / "instance"))
+        app = create_app({"CONTENT_DIR": work / "content", "INSTANCE_DIR": work / "instance"})
+        languages = list(app.extensions["languages"])
+        print(f"Machine: {machine()}")
+        print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
+        print(f"Directory: {len(directory.services):,} services x {len(languages)} languages "
+              f"(made and indexed in {time.perf_counter() - started:.1f} s); "
+              f"{sum(len(s.translations) for s in directory.services.values()):,} translations, "
+              f"{sum(1 for s in directory.services.values() if s.easy_read):,} easy reads, "
+              f"{sum(1 for s in directory.services.values() if s.bsl):,} BSL videos")
+        print()
+
+        started = time.perf_counter()
+        report = run(app, jobs=args.jobs, browser=False)
+        whole = time.perf_counter() - started
+        print(f"Without browser rules: {whole:.1f} s for {report.checked:,} PDFs and pages; "
+              f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+        for family, seconds in report.timings.items():
+            print(f"  {family:<14}{seconds:>8.1f} s")
+        print()
+
+        pages = browser_rules.browser_paths(app.extensions["directory"])
+        started = time.perf_counter()
+        found = browser_rules.browser_findings(app, languages)
+        seconds = time.perf_counter() - started
+        loaded = len(pages) * len(languages)
+        print(f"Browser rules: {seconds:.1f} s for {loaded} pages ({seconds / loaded * 1000:.0f} ms a "
+              f"page, browser start included); {len(found)} findings")
+        print()
+        print(f"Goals: without browser {whole:.1f} s (< 60 s: {'met' if whole < 60 else 'MISSED'}); "
+              f"browser {seconds / loaded * 1000:.0f} ms a page "
+              f"(< 300 ms: {'met' if seconds / loaded < 0.3 else 'MISSED'})")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
