@@ -15,13 +15,15 @@ browser rules under 300 ms a page.
 import os
 import sys
 
-# bench/http.py would shadow the standard library's http package for scripts in bench/.
+# bench/http.py would shadow the standard library's http package for scripts in bench/:
+# look in bench/ last, after the standard library, for benchlib.
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE]
+
+import benchlib  # noqa: E402
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import platform  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -48,16 +50,6 @@ def make_content(target, count):
         shutil.copytree(source, target / "services" / f"{source.name}-{number}")
 
 
-def machine():
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=1000)
@@ -73,7 +65,7 @@ def main():
         build(directory, index_root(work / "instance"))
         app = create_app({"CONTENT_DIR": work / "content", "INSTANCE_DIR": work / "instance"})
         languages = list(app.extensions["languages"])
-        print(f"Machine: {machine()}")
+        print(f"Machine: {benchlib.machine()}")
         print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
         print(f"Directory: {len(directory.services):,} services x {len(languages)} languages "
               f"(made and indexed in {time.perf_counter() - started:.1f} s); "

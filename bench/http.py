@@ -15,20 +15,20 @@ assets, and its server time p95 is under 20 ms at 8 concurrent clients.
 import os
 import sys
 
-# This file is named http.py, as the issue asks; keep Python from importing it in
-# place of the standard library's http package when it is run as a script.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
+# bench/http.py would shadow the standard library's http package for scripts in bench/:
+# look in bench/ last, after the standard library, for benchlib.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE]
+
+import benchlib  # noqa: E402
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import gzip  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import re  # noqa: E402
 import socket  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -109,23 +109,6 @@ def load(port, path, clients, seconds):
     return latencies, server, errors, time.monotonic() - started
 
 
-def percentiles(values):
-    if len(values) < 2:
-        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
-    cuts = statistics.quantiles(values, n=100)
-    return {"p50": statistics.median(values), "p95": cuts[94], "p99": cuts[98]}
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -151,7 +134,7 @@ def main():
                     sys.exit("the server did not start")
                 time.sleep(0.2)
 
-        print(f"Machine: {machine()}")
+        print(f"Machine: {benchlib.machine()}")
         print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
         print(f"Load: {args.clients} concurrent clients, {args.seconds:g} s per page, "
               f"gunicorn workers: {args.workers or 'default (2 per core + 1)'}")
@@ -166,8 +149,8 @@ def main():
                 "requests": len(latencies),
                 "errors": len(errors),
                 "requests_per_second": len(latencies) / elapsed,
-                "client_ms": percentiles(latencies),
-                "server_ms": percentiles(server_ms),
+                "client_ms": benchlib.percentiles(latencies),
+                "server_ms": benchlib.percentiles(server_ms),
                 "transferred_bytes": sizes,
                 "transferred_total": sum(sizes.values()),
             }
@@ -192,7 +175,7 @@ def main():
         errors = sum(r["errors"] for r in results.values())
         print(f"Errors: {errors}")
         if args.json:
-            Path(args.json).write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+            Path(args.json).write_text(json.dumps({"machine": benchlib.machine(), "results": results}, indent=2))
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -18,13 +18,15 @@ of the bare WeasyPrint render; the 20-service booklet under 5 s.
 import os
 import sys
 
-# bench/http.py would shadow the standard library's http package for scripts in bench/.
+# bench/http.py would shadow the standard library's http package for scripts in bench/:
+# look in bench/ last, after the standard library, for benchlib.
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE]
+
+import benchlib  # noqa: E402
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import platform  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -43,21 +45,6 @@ LEAFLETS = [("large print leaflet", "form-friends", "large-print"),
             ("easy read leaflet", "form-friends", "easy-read")]
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="first-time renders per leaflet")
@@ -68,7 +55,7 @@ def main():
     app = create_app({"INSTANCE_DIR": instance})
     cache = instance / "pdf-cache"
     services = app.extensions["directory"].services
-    print(f"Machine: {machine()}")
+    print(f"Machine: {benchlib.machine('WeasyPrint ' + weasyprint.__version__)}")
     print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
     print()
     rows = []
@@ -128,17 +115,17 @@ def main():
     for name, ours, bare in rows:
         ratio = statistics.median(ours) / statistics.median(bare)
         ratios.append(ratio)
-        print(f"{name:<24}{statistics.median(ours) * 1000:>10.0f}{percentile(ours, 95) * 1000:>8.0f}"
-              f"{statistics.median(bare) * 1000:>10.0f}{percentile(bare, 95) * 1000:>8.0f}{ratio:>11.2f}")
+        print(f"{name:<24}{statistics.median(ours) * 1000:>10.0f}{benchlib.percentiles(ours)['p95'] * 1000:>8.0f}"
+              f"{statistics.median(bare) * 1000:>10.0f}{benchlib.percentiles(bare)['p95'] * 1000:>8.0f}{ratio:>11.2f}")
     print()
     print(f"{'from the cache (ms)':<24}{'p50':>10}{'p95':>8}{'p99':>8}")
     for name, times in cached.items():
-        print(f"{name:<24}{statistics.median(times) * 1000:>10.2f}{percentile(times, 95) * 1000:>8.2f}"
-              f"{percentile(times, 99) * 1000:>8.2f}")
+        print(f"{name:<24}{statistics.median(times) * 1000:>10.2f}{benchlib.percentiles(times)['p95'] * 1000:>8.2f}"
+              f"{benchlib.percentiles(times)['p99'] * 1000:>8.2f}")
     print()
     print(f"20-service large print booklet: {booklet_seconds:.2f} s first time ({booklet_pages} pages); "
           f"bare WeasyPrint {booklet_bare:.2f} s")
-    worst_cached = max(percentile(t, 95) for t in cached.values()) * 1000
+    worst_cached = max(benchlib.percentiles(t)['p95'] for t in cached.values()) * 1000
     print()
     print(f"Goals: cached p95 {worst_cached:.2f} ms (< 10 ms: {'met' if worst_cached < 10 else 'MISSED'}); "
           f"our render / bare {max(ratios):.2f}x (<= 1.3x: {'met' if max(ratios) <= 1.3 else 'MISSED'}); "

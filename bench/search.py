@@ -31,17 +31,18 @@ Goals (issue 3), at 50,000 documents:
 import os
 import sys
 
-# bench/ holds http.py: keep Python from importing it in place of the standard library's
-# http package (Flask needs that) when this file is run as a script.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
+# bench/http.py would shadow the standard library's http package for scripts in bench/:
+# look in bench/ last, after the standard library, for benchlib.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE]
+
+import benchlib  # noqa: E402
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import datetime  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import pstats  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
@@ -617,23 +618,6 @@ class Fts5Baseline:
 # --------------------------------------------------------------------------------------
 # Measuring.
 
-def percentiles(values):
-    if len(values) < 2:
-        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
-    cuts = statistics.quantiles(values, n=100)
-    return {"p50": statistics.median(values), "p95": cuts[94], "p99": cuts[98]}
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
 def rss_mb():
     """The process's resident memory now (VmRSS), in MB."""
     try:
@@ -692,7 +676,7 @@ def main():
 
 def run(args, work):
     rng = random.Random(args.seed)
-    print(f"Machine: {machine()}")
+    print(f"Machine: {benchlib.machine()}")
     print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
 
     # The real site, categories, areas and postcodes; synthetic services.
@@ -785,8 +769,8 @@ def run(args, work):
     results = {}
     for kind in KINDS + ("all",):
         mine = [r for r in records if kind in ("all", r["kind"])]
-        w = percentiles([r["whoosh_ms"] for r in mine])
-        f = percentiles([r["fts5_ms"] for r in mine])
+        w = benchlib.percentiles([r["whoosh_ms"] for r in mine])
+        f = benchlib.percentiles([r["fts5_ms"] for r in mine])
         results[kind] = {
             "n": len(mine), "whoosh_ms": w, "fts5_ms": f,
             "p95_ratio": w["p95"] / f["p95"] if f["p95"] else float("inf"),
@@ -862,8 +846,8 @@ def run(args, work):
           f"p50 {update['p50']:.0f} ms, max {update['max']:.0f} ms; the first search after each: "
           f"p50 {after['p50']:.0f} ms, max {after['max']:.0f} ms; "
           f"new name found {renamed}/{len(updates)}")
-    before = percentiles([r["whoosh_ms"] for r in again])
-    later = percentiles(after_updates)
+    before = benchlib.percentiles([r["whoosh_ms"] for r in again])
+    later = benchlib.percentiles(after_updates)
     print(f"After the updates the index has {segments} segments (update_service does not merge); "
           f"the first {len(again)} queries again: Whoosh p50 {later['p50']:.1f} ms, "
           f"p95 {later['p95']:.1f} ms (before the updates: p50 {before['p50']:.1f}, "
@@ -903,7 +887,7 @@ def run(args, work):
 
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "machine": machine(), "date": datetime.datetime.now().isoformat(timespec="minutes"),
+            "machine": benchlib.machine(), "date": datetime.datetime.now().isoformat(timespec="minutes"),
             "arguments": vars(args), "documents": meta["documents"],
             "whoosh_build": {"seconds": build_ms / 1000, "bytes": whoosh_bytes,
                              "rss_before_mb": rss_before, "peak_rss_after_mb": whoosh_peak},

@@ -9,7 +9,6 @@ import weasyprint
 from directory.checks import content_rules, page_rules, pdf_rules
 from directory.checks.model import RULES
 from directory.cli import main
-from directory.content import load_directory
 from directory.content.easyread import EasyRead, Point
 from directory.content.problems import Problem
 from directory.content.translations import Translation
@@ -24,7 +23,7 @@ JARGON, ALLOWED = {"assessment", "respite"}, {"UK"}
 
 def easy(texts, language="en", alt="A telephone", source="a" * 16, current="a" * 16):
     points = [Point(PICTURE, alt, text, 3 + i) for i, text in enumerate(texts)]
-    return EasyRead(language, f"content/services/x/easy-read.yaml", "Title", points, source, current)
+    return EasyRead(language, "content/services/x/easy-read.yaml", "Title", points, source, current)
 
 
 class Service:

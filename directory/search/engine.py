@@ -21,7 +21,7 @@ from whoosh.query import And, Or, Term
 
 from .analysis import fold, phrase_pattern, plain_analyzer
 from .documents import FACETS
-from .index import IndexUnavailable, current_path, open_index
+from .index import current_path, open_index
 from .query import QueryBuilder, parse
 
 PER_PAGE = 10
@@ -299,7 +299,6 @@ class SearchEngine:
     def search(self, text, lang="en", filters=None, page=1, per_page=PER_PAGE):
         """Search in the reader's language; filters map a facet to a list of values."""
         generation = self.generation()
-        searcher = generation.searcher
         if lang not in generation.languages:
             lang = "en"
         parsed = parse(text, self.postcodes)

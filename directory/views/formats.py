@@ -3,7 +3,7 @@
 import logging
 
 from flask import (Blueprint, abort, current_app, make_response, render_template, request,
-                   send_file, url_for)
+                   send_file)
 from werkzeug.exceptions import NotFound
 
 from .. import current_directory
