@@ -186,6 +186,49 @@ def test_corrupt_pdf_is_a_clear_error(tmp_path):
         read_pdf(tmp_path / "broken.pdf")
 
 
+def test_pdf_facts_survive_being_remembered(tmp_path):
+    html = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>'
+            '<p style="font-size:9pt">Hello</p><p style="font-size:20pt">Big</p></body></html>')
+    facts = read_pdf(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    again = PdfFacts.from_json(facts.to_json())
+    assert again.smallest_font_size == facts.smallest_font_size == 9
+    assert pdf_rules.pdf_findings("x", "large-print", "en", again) == \
+        pdf_rules.pdf_findings("x", "large-print", "en", facts)
+
+
+def test_a_second_check_reads_only_the_leaflets_that_changed(tmp_path, monkeypatch):
+    from directory.checks import runner as check_runner
+    from directory.pdf import inspect
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    app = make_app(content, INSTANCE_DIR=tmp_path / "instance")
+    read = []
+    real_read = inspect.read_pdf
+    monkeypatch.setattr(inspect, "read_pdf", lambda path: read.append(path) or real_read(path))
+    first = check_runner.run(app, slug="form-friends", jobs=1, browser=False)
+    assert len(read) == len(check_runner.pdf_jobs(app.extensions["directory"],
+                                                  list(app.extensions["languages"]), "form-friends"))
+    read.clear()
+    again = check_runner.run(app, slug="form-friends", jobs=1, browser=False)
+    assert read == [] and again.findings == first.findings
+
+    # A remembered file that is damaged is read again, not trusted or reported.
+    damaged = next((tmp_path / "instance" / "pdf-cache").glob("*.facts-*.json"))
+    damaged.write_text("{not json")
+    check_runner.run(app, slug="form-friends", jobs=1, browser=False)
+    assert len(read) == 1
+
+    # Changing the entry gives its leaflets new keys: every one is made and read again.
+    read.clear()
+    service = content / "services" / "form-friends" / "service.yaml"
+    service.write_text(service.read_text().replace("Form Friends", "Form Friends Brackenford", 1))
+    changed = make_app(content, INSTANCE_DIR=tmp_path / "instance")
+    check_runner.run(changed, slug="form-friends", jobs=1, browser=False)
+    assert len(read) == len(check_runner.pdf_jobs(changed.extensions["directory"],
+                                                  list(changed.extensions["languages"]), "form-friends"))
+
+
 # --- Pages --------------------------------------------------------------------------------
 
 def test_page_rules_pass_and_flag(client):

@@ -5,6 +5,7 @@ npm registry.  The app is served on a free port on 127.0.0.1 for the run.  A mis
 browser, or a page that does not load in time, is a finding, never a crash.
 """
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -34,11 +35,19 @@ rule("browser_unavailable", "browser", ERROR, "The browser rules could not run",
 
 _AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                          rules: {'target-size': {enabled: true}}});
+                                          rules: {'target-size': {enabled: true}},
+                                          resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.length, target: v.nodes.length ? String(v.nodes[0].target) : ''}));
 }"""
 _OVERFLOWS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+_OVERFLOWS_AT_200 = """() => {
+  const root = document.documentElement;
+  root.style.fontSize = '200%';
+  const overflows = root.scrollWidth > window.innerWidth + 1;
+  root.style.fontSize = '';
+  return overflows;
+}"""
 
 
 def browser_paths(directory):
@@ -60,54 +69,93 @@ def browser_paths(directory):
 
 
 class Browser:
-    """Chromium with axe-core, checking pages one by one."""
+    """Chromium with axe-core, checking pages on two tabs at once.
 
-    def __init__(self):
-        from playwright.sync_api import sync_playwright
+    Playwright's asynchronous API drives one browser with a tab per core; the class
+    keeps its own event loop so that callers (the runner, the tests) stay synchronous.
+    axe-core is handed to the browser once, as a script run in every page it loads.
+    """
 
+    def __init__(self, tabs=2):
         if not AXE.exists():
             raise RuntimeError(f"axe-core is not installed ({AXE}): run 'make test'")
         if not Path(CHROMIUM).exists():
             raise RuntimeError(f"there is no browser at {CHROMIUM}: install Debian's chromium")
-        self.playwright = sync_playwright().start()
+        self.loop = asyncio.new_event_loop()
         try:
-            self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception:
-            self.playwright.stop()
+            self.loop.run_until_complete(self._start(tabs))
+        except BaseException:
+            self.loop.close()
             raise
-        # Our pages allow no inline script (CSP): let the browser inject axe-core all the same.
-        self.page = self.browser.new_page(bypass_csp=True)
+
+    async def _start(self, tabs):
+        from playwright.async_api import async_playwright
+
+        self.playwright = await async_playwright().start()
+        try:
+            self.browser = await self.playwright.chromium.launch(executable_path=CHROMIUM,
+                                                                 args=CHROMIUM_ARGS)
+            # Our pages allow no inline script (CSP): let the browser run axe-core all the same.
+            context = await self.browser.new_context(bypass_csp=True)
+            await context.add_init_script(path=str(AXE))
+            self.tabs = [await context.new_page() for _ in range(tabs)]
+        except BaseException:
+            await self.playwright.stop()
+            raise
 
     def check(self, url, entry, format, language, label=None):
         """Every browser rule on one page."""
+        return self.check_many([(url, entry, format, language, label)])
+
+    def check_many(self, pages, progress=None):
+        """Every browser rule on each (url, entry, format, language, label), in order."""
+        return self.loop.run_until_complete(self._check_many(list(pages), progress))
+
+    async def _check_many(self, pages, progress):
+        waiting = list(enumerate(pages))[::-1]
+        results = {}
+
+        async def work(tab):
+            while waiting:
+                number, page = waiting.pop()
+                results[number] = await self._check(tab, *page)
+                progress and progress(1)
+
+        await asyncio.gather(*(work(tab) for tab in self.tabs))
+        return [finding for number in sorted(results) for finding in results[number]]
+
+    async def _check(self, tab, url, entry, format, language, label=None):
         label = label or url
-        page, found = self.page, []
+        found = []
 
         def add(rule_id, message):
             found.append(Finding(rule_id, entry, format, language, f"{label}: {message}"))
 
         try:
-            page.set_viewport_size({"width": 1280, "height": 800})
-            page.goto(url, timeout=TIMEOUT_MS, wait_until="load")
-            page.add_script_tag(path=str(AXE))
-            for violation in page.evaluate(_AXE_RUN, AXE_TAGS):
+            await tab.set_viewport_size({"width": 1280, "height": 800})
+            await tab.goto(url, timeout=TIMEOUT_MS, wait_until="load")
+            for violation in await tab.evaluate(_AXE_RUN, AXE_TAGS):
                 add("page_axe", f"{violation['id']} ({violation['impact']}): {violation['help']}; "
                                 f"{violation['nodes']} element(s), first {violation['target']}")
-            page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
-            if page.evaluate(_OVERFLOWS):
+            if await tab.evaluate(_OVERFLOWS_AT_200):
                 add("page_text_200", "the page is wider than the window")
-            page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
-            page.set_viewport_size({"width": 320, "height": 640})
-            if page.evaluate(_OVERFLOWS):
-                width = page.evaluate("() => document.documentElement.scrollWidth")
+            await tab.set_viewport_size({"width": 320, "height": 640})
+            if await tab.evaluate(_OVERFLOWS):
+                width = await tab.evaluate("() => document.documentElement.scrollWidth")
                 add("page_reflow_320", f"the page is {width} px wide in a 320 px window")
         except Exception as error:  # Playwright's timeout and navigation errors
             add("page_timeout", f"{type(error).__name__}: {str(error).splitlines()[0]}")
         return found
 
     def close(self):
-        self.browser.close()
-        self.playwright.stop()
+        async def stop():
+            await self.browser.close()
+            await self.playwright.stop()
+
+        try:
+            self.loop.run_until_complete(stop())
+        finally:
+            self.loop.close()
 
 
 class _Quiet(WSGIRequestHandler):
@@ -136,17 +184,15 @@ def browser_findings(app, languages, progress=None):
     except Exception as error:
         return [Finding("browser_unavailable", "", "web", "", f"{type(error).__name__}: {error}")]
     served = Served(app)
-    found = []
     try:
-        for entry, format, path in browser_paths(directory):
-            for code in languages:
-                url = served.url + (path if code == "en" else f"/{code}{path}")
-                found += browser.check(url, entry, format, code, label=url[len(served.url):])
-                progress and progress(1)
+        return browser.check_many(
+            [(served.url + (path if code == "en" else f"/{code}{path}"), entry, format, code,
+              path if code == "en" else f"/{code}{path}")
+             for entry, format, path in browser_paths(directory) for code in languages],
+            progress)
     finally:
         browser.close()
         served.close()
-    return found
 
 
 def check_file(path):

@@ -1,7 +1,10 @@
 """Rules on the web pages, in every language: the shared page check, and hreflang."""
 
+import hashlib
 import re
+from pathlib import Path
 
+from .. import pagecheck
 from ..pagecheck import check_page
 from .model import ERROR, Finding, rule
 
@@ -14,6 +17,9 @@ rule("page_error", "web pages", ERROR, "The page does not load", "WCAG 2.2 4.1",
      "See the message.")
 
 _ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">')
+# What these rules found on a page is only good for the rules that found it.
+RULES_VERSION = hashlib.sha256(Path(__file__).read_bytes()
+                               + Path(pagecheck.__file__).read_bytes()).hexdigest()[:12]
 
 
 def page_paths(directory, slug=None):
@@ -33,16 +39,32 @@ def page_paths(directory, slug=None):
     return paths
 
 
-def page_findings(client, languages, entry, format, path):
-    """Check one page in every language, and that its language versions link each other."""
-    found, links = [], {}
+def fetch_versions(client, languages, path):
+    """The page at path in every language: (language, url, HTTP status, HTML)."""
+    versions = []
     for code in languages:
         url = path if code == "en" else f"/{code}{path}"
         response = client.get(url)
-        if response.status_code != 200:
-            found.append(Finding("page_error", entry, format, code, f"{url}: HTTP {response.status_code}"))
+        versions.append((code, url, response.status_code,
+                         response.get_data(as_text=True) if response.status_code == 200 else ""))
+    return versions
+
+
+def versions_key(path, versions):
+    """A key for what the rules would find on exactly these pages."""
+    digest = hashlib.sha256(f"{RULES_VERSION}\x1f{path}".encode())
+    for code, _, status, html in versions:
+        digest.update(f"\x1f{code}\x1f{status}\x1f".encode() + html.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def versions_findings(versions, entry, format, path):
+    """The page check on each language version, and that they link each other."""
+    found, links = [], {}
+    for code, url, status, html in versions:
+        if status != 200:
+            found.append(Finding("page_error", entry, format, code, f"{url}: HTTP {status}"))
             continue
-        html = response.get_data(as_text=True)
         for problem in check_page(html):
             found.append(Finding("page_structure", entry, format, code, f"{url}: {problem}"))
         links[code] = dict(_ALTERNATE.findall(html))
@@ -52,3 +74,8 @@ def page_findings(client, languages, entry, format, path):
                 found.append(Finding("hreflang_not_reciprocal", entry, format, code,
                                      f"{path} in {code} has no hreflang link to {other}"))
     return found
+
+
+def page_findings(client, languages, entry, format, path):
+    """Check one page in every language, and that its language versions link each other."""
+    return versions_findings(fetch_versions(client, languages, path), entry, format, path)

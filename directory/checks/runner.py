@@ -4,29 +4,55 @@ import multiprocessing
 import time
 
 from ..pdf import FORMATS as PRINT_FORMATS
-from . import content_rules, page_rules, pdf_rules
+from . import content_rules, memory, page_rules, pdf_rules
 from .model import ERROR, Report, ReviewItem
 
 _worker_app = None
+_worker_client = None
+_page_memory = {}   # set before the workers are forked, so each inherits it
 
 
 def _start_worker(config):
-    global _worker_app
     from .. import create_app
 
-    _worker_app = create_app(config)
+    _use_app(create_app(config))
+
+
+def _use_app(app):
+    global _worker_app, _worker_client
+    _worker_app, _worker_client = app, app.test_client()
+
+
+def _check_page(job):
+    """(key, findings) for one page type in every language; remembered ones reused."""
+    entry, format, path = job
+    versions = page_rules.fetch_versions(_worker_client, list(_worker_app.extensions["languages"]), path)
+    key = page_rules.versions_key(path, versions)
+    found = _page_memory.get(key)
+    if found is None:
+        found = page_rules.versions_findings(versions, entry, format, path)
+    return key, found
 
 
 def _check_pdf(job):
-    from ..pdf.documents import in_language, leaflet_pdf
-    from ..pdf.inspect import read_pdf
+    """Findings for one leaflet, from the facts read out of it.
+
+    The facts are remembered under the PDF's cache key (everything it is made from), so
+    a leaflet is made and read again only when its entry, language or templates change.
+    """
+    from ..pdf.documents import in_language, leaflet_pdf, pdf_cache, pdf_key
+    from ..pdf.inspect import READER_VERSION, read_pdf
 
     slug, format, code = job
     service = _worker_app.extensions["directory"].services[slug]
     try:
         with in_language(_worker_app, code):
-            path, _ = leaflet_pdf(service, format)
-        facts = read_pdf(path)
+            cache, key = pdf_cache(), pdf_key([service], format, code)
+            facts = memory.pdf_facts(cache.get_facts(key, READER_VERSION))
+            if facts is None:
+                path, key = leaflet_pdf(service, format)
+                facts = read_pdf(path)
+                cache.put_facts(key, READER_VERSION, facts.to_json())
     except Exception as error:  # a PDF that cannot be made or read is a finding, not a crash
         return pdf_rules.pdf_findings(slug, format, code, error=f"{type(error).__name__}: {error}",
                                       file=service.source)
@@ -63,37 +89,40 @@ def run(app, slug=None, jobs=2, progress=None, browser=True):
           + ([] if slug else content_rules.catalogue_findings(app.config["TRANSLATIONS_DIR"])))
     timed("bsl", lambda: [f for s in services for f in content_rules.bsl_findings(s)])
 
+    global _page_memory
     pdf = pdf_jobs(directory, languages, slug)
-    started = time.perf_counter()
-    found = []
-    if jobs > 1 and len(pdf) > 8:
-        config = {key: app.config[key] for key in ("CONTENT_DIR", "INSTANCE_DIR", "STATIC_DIR",
-                                                   "TRANSLATIONS_DIR", "SITE_URL", "PICTURES_DIR")}
-        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (config,)) as pool:
-            for result in pool.imap_unordered(_check_pdf, pdf, chunksize=4):
-                found.extend(result)
-                progress and progress(1)
-    else:
-        global _worker_app
-        _worker_app = app
-        for job in pdf:
-            found.extend(_check_pdf(job))
-            progress and progress(1)
-    report.findings.extend(found)
-    report.timings["pdf"] = time.perf_counter() - started
-    report.families.append("pdf")
-
-    client = app.test_client()
     pages = page_rules.page_paths(directory, slug)
+    _page_memory = memory.load_pages(app.config["INSTANCE_DIR"])
+    seen = {}
 
-    def check_pages():
+    def pages_done(results):
         found = []
-        for entry, format, path in pages:
-            found += page_rules.page_findings(client, languages, entry, format, path)
+        for key, page_found in results:
+            seen[key] = page_found
+            found += page_found
             progress and progress(len(languages))
         return found
 
-    timed("web pages", check_pages)
+    def pdfs_done(results):
+        found = []
+        for result in results:
+            found += result
+            progress and progress(1)
+        return found
+
+    if jobs > 1 and len(pdf) + len(pages) > 8:
+        config = {key: app.config[key] for key in ("CONTENT_DIR", "INSTANCE_DIR", "STATIC_DIR",
+                                                   "TRANSLATIONS_DIR", "SITE_URL", "PICTURES_DIR")}
+        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (config,)) as pool:
+            timed("pdf", lambda: pdfs_done(pool.imap(_check_pdf, pdf, chunksize=4)))
+            timed("web pages", lambda: pages_done(pool.imap(_check_page, pages, chunksize=4)))
+    else:
+        _use_app(app)
+        timed("pdf", lambda: pdfs_done(map(_check_pdf, pdf)))
+        timed("web pages", lambda: pages_done(map(_check_page, pages)))
+    # A whole run keeps only what it saw; a run on one entry adds to what was there.
+    memory.save_pages(app.config["INSTANCE_DIR"], seen if not slug else {**_page_memory, **seen})
+    _page_memory = {}
     report.checked = len(pdf) + len(pages) * len(languages)
     if browser and not slug:
         from . import browser_rules

@@ -2,7 +2,9 @@
 
 Written atomically (a temporary file renamed into place), so a reader never
 sees half a PDF; a changed entry, format, language or template gives a new key,
-so an old PDF is simply never asked for again (`prune` removes old ones).
+so an old PDF is simply never asked for again (`prune` removes old ones).  Next to a
+PDF the accessibility checks keep what they read from it (`get_facts`, `put_facts`), so
+a second run reads only the PDFs that changed.
 """
 
 import hashlib
@@ -43,12 +45,34 @@ class PdfCache:
             raise
         return self.path(key)
 
+    def _facts_path(self, key, reader):
+        return self.folder / f"{key}.facts-{reader}.json"
+
+    def get_facts(self, key, reader):
+        """The facts reader version `reader` read from the PDF under key, as JSON text, or None."""
+        try:
+            return self._facts_path(key, reader).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def put_facts(self, key, reader, text):
+        """Remember what reader read from the PDF under key (atomically)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.replace(temporary, self._facts_path(key, reader))
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
     def get_or_make(self, key, make):
         """The cached PDF for key, made with make() -> bytes if it is not there."""
         return self.get(key) or self.put(key, make())
 
     def prune(self, keep):
-        """Remove every cached PDF whose key is not in keep."""
-        for path in self.folder.glob("*.pdf"):
-            if path.stem not in keep:
+        """Remove every cached PDF (and its remembered facts) whose key is not in keep."""
+        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.facts-*.json")]:
+            if path.name.split(".")[0] not in keep:
                 path.unlink(missing_ok=True)

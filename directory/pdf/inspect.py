@@ -3,9 +3,15 @@
 Everything here is read from the PDF file itself, not from the HTML it was made from.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pikepdf
+
+# Facts remembered for a PDF are only good for the reader that read them.
+READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 @dataclass
@@ -33,6 +39,18 @@ class PdfFacts:
     @property
     def all_fonts_embedded(self):
         return all(self.fonts.values())
+
+    def to_json(self):
+        """The facts as JSON text, each (size, font) pair once, to remember them by."""
+        facts = asdict(self)
+        facts["font_sizes"] = sorted({(size, font) for size, font in self.font_sizes})
+        return json.dumps(facts, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text):
+        facts = json.loads(text)
+        facts["font_sizes"] = [tuple(pair) for pair in facts["font_sizes"]]
+        return cls(**facts)
 
 
 def read_pdf(path_or_bytes):
