@@ -52,6 +52,8 @@ def create_app(test_config=None):
     app.register_blueprint(formats.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(health.bp)
+    from .oruk import api as oruk_api  # the Open Referral UK v3 read API (issue 7)
+    app.register_blueprint(oruk_api.bp)
     errors.init_app(app)
 
     app.wsgi_app = WhiteNoise(

@@ -312,3 +312,29 @@ def check_command(slug, json_path, html_path, jobs, no_browser):
                f"review. Time: {timings}.")
     if result.errors:
         sys.exit(1)
+
+
+# Open Referral UK import (issue 7): the work is in directory/oruk/importer.py.
+@main.command("import", with_appcontext=False)
+@click.argument("feed", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "format_", type=click.Choice(["auto", "oruk-v1", "oruk-v3"]),
+              default="auto", show_default=True, help="The feed's version of ORUK.")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=str),
+              help="Content folder [default: DIRECTORY_CONTENT_DIR or content/].")
+@click.option("--default-category", metavar="SLUG",
+              help="Category for records none of whose taxonomy terms is in taxonomy.yaml.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def import_command(feed, format_, content_dir, default_category, dry_run):
+    """Import an Open Referral UK feed (v1 or v3 JSON) into the content folder."""
+    from .oruk.feed import FeedError
+    from .oruk.importer import ImportRefused, import_feed
+
+    try:
+        summary = import_feed(feed, content_dir or Config().CONTENT_DIR, format_,
+                              default_category, dry_run=dry_run)
+    except (FeedError, ImportRefused) as error:
+        raise click.ClickException(str(error)) from None
+    for line in summary.lines():
+        click.echo(line)
+    if not dry_run and (summary.counts["created"] or summary.counts["updated"]):
+        click.echo("Next: 'directory content-check', then 'directory index' to update search.")

@@ -141,6 +141,9 @@ SERVICE = Record(
         "id": Field(Text(pattern=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                          pattern_help="is not an id like 6f1c2a2e-4b1d-4e6b-9a63-2f0d3e6c9b11"),
                     help="Open Referral id; made from the folder name if left out"),
+        # The entry's id in the Open Referral UK feed it is imported from (directory/oruk/).
+        "feed_id": Field(Text(max_length=200),
+                         help="Id in the feed it is imported from; written by directory import"),
         "name": Field(Text(max_length=120), required=True),
         "summary": Field(Text(max_length=200), required=True,
                          help="One sentence shown in lists and search results"),

@@ -391,7 +391,7 @@ def _without_duplicates(loaded, problems):
     folder's name, or that an earlier entry already claims, is the error.
     """
     folders = {service.slug: service for service, _ in loaded}
-    services, aliases, ids = {}, {}, {}
+    services, aliases, ids, feed_ids = {}, {}, {}, {}
     for service, report in loaded:
         clash = None
         for index, old in enumerate(service.previous_slugs):
@@ -404,11 +404,18 @@ def _without_duplicates(loaded, problems):
         if clash is None and service.id in ids:
             clash = Problem(service.source, report.located.line(("id",)), "id",
                             f"duplicate id {service.id}: {ids[service.id].source} uses it already")
+        # An imported entry's feed_id is how the next import finds it (directory/oruk/).
+        if clash is None and service.feed_id is not None and service.feed_id in feed_ids:
+            clash = Problem(service.source, report.located.line(("feed_id",)), "feed_id",
+                            f"duplicate feed_id {service.feed_id}: "
+                            f"{feed_ids[service.feed_id].source} uses it already")
         if clash is not None:
             problems.append(clash)
             continue
         services[service.slug] = service
         ids[service.id] = service
+        if service.feed_id is not None:
+            feed_ids[service.feed_id] = service
         for old in service.previous_slugs:
             aliases[old] = service.slug
     return services, aliases
