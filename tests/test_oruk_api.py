@@ -189,6 +189,10 @@ def test_taxonomy_term_id_filters_by_category_or_format(client):
     ("taxonomy_term_id=carers", "'taxonomy_term_id' must be a uuid"),
     ("page=1&page=2", "give 'page' once"),
     ("postcode=BK1+6FR", "'postcode' is not a parameter here"),
+    ("per_page=%C2%B2", "'per_page' must be a whole number"),  # "²": str.isdigit() says yes
+    ("page=%EF%BC%91", "'page' must be a whole number"),  # a full-width "1"
+    ("page=1.0", "'page' must be a whole number"),
+    ("page=+1", "'page' must be a whole number"),
 ])
 def test_bad_parameters_get_a_400_in_json(client, query, message):
     error = get_json(client, f"{API}/services?{query}", status=400)
@@ -202,6 +206,21 @@ def test_bad_parameters_get_a_400_in_json(client, query, message):
 def test_unknown_ids_get_a_404_in_json(client, path):
     error = get_json(client, API + path, status=404)
     assert error["status"] == 404 and error["message"].startswith("there is")
+
+
+@pytest.mark.parametrize("search", ['"carers"', '"', "((((", "carers OR ::", "*", "a" * 2000,
+                                    "%00", "<script>", "caf\u00e9 \u09ac\u09be\u0982\u09b2\u09be"])
+def test_search_with_special_characters_answers_a_page(client, search):
+    page = get_json(client, f"{API}/services?" + urllib.parse.urlencode({"search": search}))
+    assert_page(page, _schema("compiled/service_list.json"))
+
+
+def test_head_and_unknown_paths_answer_in_json_with_cors(client):
+    head = client.head(f"{API}/services")
+    assert head.status_code == 200 and head.headers["Access-Control-Allow-Origin"] == "*"
+    for path in ("/services/a/b", "/nothing/here", "/services/"):
+        error = get_json(client, API + path, status=404)
+        assert "docs/api.md" in error["message"]
 
 
 def test_cors_is_open_for_reading_only(client):

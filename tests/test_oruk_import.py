@@ -4,8 +4,8 @@ import copy
 import datetime
 import json
 import os
-import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -352,8 +352,20 @@ def test_very_long_descriptions(content):
     entry = loaded(content).services["lunch-club-1"]
     assert len(entry.description) <= 5000
     assert entry.description.endswith("weekday.")
-    assert re.search(r"description: was 1\d{4} characters long; cut to 5000 at a paragraph",
-                     report(summary))
+    assert ("description: was longer than 5,000 characters; cut at a paragraph or sentence "
+            f"end: 1 record(s): record 1 (id {ident('service', 1)})") in report(summary)
+
+
+def test_a_50_mb_description_is_cut_quickly(content):
+    huge = "<p>" + "Hot dinners and good company every weekday. " * 1_200_000 + "</p>"
+    assert len(huge) > 50_000_000
+    started = time.monotonic()
+    summary = run_import(content, [v3_service(1, description=huge, name=huge[:300_000])])
+    assert time.monotonic() - started < 5  # reading all of it took 10 s and 1 GB
+    [entry] = loaded(content).services.values()
+    assert len(entry.name) <= 120 and entry.name.endswith("every weekday.")
+    assert len(entry.description) <= 5000 and entry.description.endswith("weekday.")
+    assert "description: was longer than 5,000 characters" in report(summary)
 
 
 def test_unknown_fields(content):
@@ -394,8 +406,155 @@ def test_wrong_top_level_shape(content, data):
 def test_records_that_are_not_objects(content):
     summary = run_import(content, [1, "two", v3_service(3)])
     assert summary.counts["created"] == 1
-    assert "record 1: is int, not a service object" in report(summary)
-    assert "record 2: is str, not a service object" in report(summary)
+    assert "record 1: is a number, not a service (an object with an id, a name...)" in report(summary)
+    assert "record 2: is text, not a service" in report(summary)
+    summary = run_import(content, ["a", "b"])  # a JSON array of strings
+    assert summary.counts == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 2, "gone": 1}
+    assert "record 2: is text, not a service" in report(summary)
+
+
+# Hostile feeds ------------------------------------------------------------------------------
+
+def _hand_written(content, slug="carers-centre", source="brackenford-carers-centre"):
+    """A hand-written entry (no feed_id), copied from the sample content."""
+    (content / "services" / slug).mkdir()
+    shutil.copy(ROOT / "content" / "services" / source / "service.yaml",
+                content / "services" / slug / "service.yaml")
+    return loaded(content).services[slug]
+
+
+def test_a_hand_written_entry_is_never_overwritten_by_a_record_with_its_id(content):
+    # A feed that republishes this site's own API gives the hand-written entries' ids.
+    entry = _hand_written(content)
+    path = content / "services" / "carers-centre" / "service.yaml"
+    before = snapshot(content / "services")
+    summary = run_import(content, [v3_service(1, id=entry.id.upper(), name="Carers Centre"),
+                                   v3_service(2)])
+    after = snapshot(content / "services")
+    assert {name: after[name] for name in before} == before  # bytes and times the same
+    assert [p.slug for p in summary.planned] == ["lunch-club-2"]
+    assert (f"record 1 (id {entry.id}): has the id of content/services/carers-centre, which was "
+            "written by hand and is never overwritten by an import: to let this feed update it, "
+            f"add 'feed_id: {entry.id}' to its service.yaml") in report(summary)
+    assert summary.gone == []
+    loaded(content)
+    # An officer who wants the feed to keep it up to date says so with feed_id.
+    path.write_text(path.read_text() + f"feed_id: {entry.id}\n")
+    summary = run_import(content, [v3_service(1, id=entry.id, name="Carers Centre"), v3_service(2)])
+    assert [(p.kind, p.slug) for p in summary.planned] == [("updated", "carers-centre"),
+                                                           ("unchanged", "lunch-club-2")]
+
+
+def test_ids_with_path_characters_never_name_a_folder(content):
+    records = [v3_service(1, id="../../etc"), v3_service(2, id="a/b"),
+               v3_service(3, id="\\..\\x"), v3_service(4, id="x" * 200),
+               v3_service(5, id="y" * 201), v3_service(6, name="../../passwd")]
+    summary = run_import(content, records)
+    assert sorted(p.slug for p in summary.planned) == [
+        "lunch-club-1", "lunch-club-2", "lunch-club-3", "lunch-club-4", "passwd"]
+    assert sorted(os.listdir(content.parent)) == ["content", "feed.json"]
+    assert "record 5 (id yyyy" in report(summary) and "longer than 200 characters" in report(summary)
+    services = loaded(content).services
+    assert services["lunch-club-1"].feed_id == "../../etc"
+    assert run_import(content, records).counts["unchanged"] == 5
+
+
+def test_ids_that_yaml_must_escape_are_found_again(content):
+    odd = ['say "hi"', "back\\slash", "tab\there", "x: y", "'quoted'", "hash #tag", "caf\u00e9",
+           "12345", "true", "  padded  ", "next\x85line", "para\u2029graph"]
+    records = [v3_service(n, id=feed_id) for n, feed_id in enumerate(odd, 1)]
+    assert run_import(content, records).counts["created"] == len(odd)
+    services = loaded(content).services
+    assert {s.feed_id for s in services.values()} == {i.strip() for i in odd}
+    summary = run_import(content, records)
+    assert summary.counts == {"created": 0, "updated": 0, "unchanged": len(odd), "skipped": 0,
+                              "gone": 0}
+    assert (f'record {len(odd) + 1} (id "tab\\there"): has the same id as record 3'
+            in report(run_import(content, records + [records[2]])))
+
+
+def test_names_in_other_scripts_name_the_folder_after_the_organisation(content):
+    _hand_written(content, "brackenford-lunch-clubs")  # taken: the next one is -2
+    organisation = {"id": ident("org"), "name": "\u0986\u09b2\u09cb"}
+    bengali, arabic = "বাঙালি কেয়ারার্স", "دائرة الرعاية"
+    records = [v3_service(1, name=bengali), v3_service(2, name=arabic),
+               v3_service(3, name="\u4e2d\u6587", organization=organisation),
+               v3_service(4, name="Caf\u00e9 \u00c0 la Cr\u00e8me")]
+    summary = run_import(content, records)
+    entry_3 = str(uuid.uuid5(uuid.NAMESPACE_URL, "service/3"))
+    assert [p.slug for p in summary.planned] == [
+        "brackenford-lunch-clubs-2", "brackenford-lunch-clubs-3", f"service-{entry_3[:8]}",
+        "cafe-a-la-creme"]
+    assert "name: has no letters a to z to name the folder by" in report(summary)
+    assert loaded(content).services["brackenford-lunch-clubs-2"].name == records[0]["name"]
+
+
+def test_nulls_numbers_and_junk_where_text_is_expected(content):
+    records = [
+        {key: None for key in v3_service(1)} | {"id": ident("service", 1)},
+        v3_service(2, name=12345, email=["x"], status=None, attributes=None, languages="Polish, "
+                   "Bengali", service_at_locations=None, schedules="daily", phones={"number": 1}),
+
+        v3_service(3, minimum_age=float("nan"), maximum_age=float("inf"),
+                   cost_options=[{"amount": float("nan")}, {"amount": "1e999"}]),
+        v3_service(4, description={"deep": [[[[[[{"junk": [None] * 50}]]]]]]}),
+        v3_service(5, id=True), v3_service(6, id=1.5), v3_service(7, id=None),
+        v3_service(8, minimum_age=10 ** 400, junk=[[[[[[[[[[[]]]]]]]]]]]),
+        v3_service(9, url=7, email=None, service_at_locations={}),
+    ]
+    summary = run_import(content, records, default_category="food")
+    text = report(summary)
+    assert [p.slug for p in summary.planned] == ["12345", "lunch-club-3", "lunch-club-8"]
+    assert f"record 1 (id {ident('service', 1)}): has no name; has no description" in text
+    assert "record 4 (id " in text and "description: should be text; left out" in text
+    assert "record 5: has an id that is not text or a whole number (true)" in text
+    assert "record 6: has an id that is not text or a whole number (1.5)" in text
+    assert "record 7: has no id" in text
+    assert "minimum_age: is not a number; left out: 2 record(s)" in text
+    assert (f"cost_options[].amount: is not a number; left out: 1 record(s): record 3 (id "
+            f"{ident('service', 3)}) at cost_options[0].amount, cost_options[1].amount") in text
+    assert "junk: 1 record(s): record 8" in text
+    assert "record 9 (id " in text and "gives no way to contact the service" in text
+    assert "url: should be text; left out: 1 record(s): record 9" in text
+    assert "email: should be text; left out: 1 record(s): record 2" in text
+    for field in ("phones", "schedules"):
+        assert f"{field}: should be a list; left out: 1 record(s): record 2" in text
+    assert "service_at_locations: should be a list; left out: 1 record(s): record 9" in text
+    assert loaded(content).services["12345"].languages == ["en", "pl", "bn"]
+    entry = loaded(content).services["lunch-club-3"]
+    assert entry.minimum_age is None and entry.cost.free is True
+
+
+def test_languages_by_the_names_and_tags_councils_use(content):
+    names = [{"name": "Bengali"}, {"name": "Dari"}, {"code": "pt-BR"}, {"code": "EN-GB"},
+             {"language": "Farsi"}, {"code": "zh_Hant"}, "Mandarin", {"name": "Klingon"},
+             {"name": "Elvish"}]
+    summary = run_import(content, [v3_service(1, languages=names)])
+    assert loaded(content).services["lunch-club-1"].languages == ["en", "bn", "fa", "pt", "zh"]
+    assert (f"languages[]: is not a language we know; left out: 1 record(s): record 1 "
+            f"(id {ident('service', 1)}) at languages[7], languages[8]") in report(summary)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested thousands of levels deep"),
+    (b'{"contents": [{"id": "a", "minimum_age": ' + b"9" * 5000 + b"}]}",
+     "has a number thousands of digits long"),
+    (b'[{"id": "a",\n  "name": "Caf\xe9"}]', r"is not UTF-8 text \(line 2, column 15\): save it as UTF-8"),
+])
+def test_feeds_that_cannot_be_read_are_refused_with_a_reason(content, runner, raw, message):
+    path = content.parent / "feed.json"
+    path.write_bytes(raw)
+    with pytest.raises(FeedError, match=message):
+        import_feed(path, content)
+    result = runner.invoke(main, ["import", str(path), "--content", str(content)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert snapshot(content / "services") == {}
+
+
+def test_a_byte_order_mark_is_read_past(content):
+    path = content.parent / "feed.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([v3_service(1)]).encode())
+    assert import_feed(path, content, today=TODAY).counts["created"] == 1
 
 
 def test_a_value_that_cannot_be_used_is_left_out_and_said(content):
@@ -499,6 +658,31 @@ def test_reimport_with_a_changed_description_keeps_the_other_formats(content):
     assert service.last_reviewed == datetime.date(2026, 11, 20)
     assert service.translations["pl"].stale is True
     assert service.easy_read is None or service.easy_read.stale is True
+
+
+def test_a_reimport_lists_the_other_formats_it_left_out_of_date(content, runner):
+    run_import(content, [v3_service(1, application_process="Phone to book a place."),
+                         v3_service(2)])
+    _add_other_formats(content, "lunch-club-1")
+    translation = content / "services" / "lunch-club-1" / "translations" / "pl.yaml"
+    assert "how_to_use" in translation.read_text()
+    others = {path: data for path, data in snapshot(content / "services").items()
+              if not path.endswith("service.yaml")}
+    summary = run_import(content, [v3_service(1), v3_service(2, description="New.")])
+    assert {path: data for path, data in snapshot(content / "services").items()
+            if not path.endswith("service.yaml")} == others
+    text = report(summary)
+    heading = "Easy read, translations and BSL of updated entries to bring up to date"
+    assert heading in text
+    after = text.split(heading)[1]
+    assert ("content/services/lunch-club-1/translations/pl.yaml:2: [warning] source: is out "
+            "of date") in after
+    assert ("content/services/lunch-club-1/translations/pl.yaml:12: fields.how_to_use: "
+            "'how_to_use' is not a field of the English entry") in after
+    assert "content/services/lunch-club-1/easy-read.yaml:1: [warning] source: is out of date" in after
+    assert "lunch-club-2" not in after  # no other formats: nothing to say
+    result = runner.invoke(main, ["content-check", "--content", str(content)])
+    assert "pl.yaml:2: [warning] source: is out of date" in result.output
 
 
 def test_a_service_removed_from_the_feed_is_reported_not_deleted(content):

@@ -23,6 +23,7 @@ MAX_PER_PAGE = 500
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+WHOLE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() takes "²" and "１"
 LIST_PARAMETERS = {"page", "per_page"}
 SERVICE_PARAMETERS = LIST_PARAMETERS | {"search", "taxonomy_term_id", "taxonomy_id"}
 
@@ -102,7 +103,7 @@ def _whole(args, name, default, largest):
     text = args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= largest:
+    if not WHOLE.fullmatch(text) or not 1 <= int(text) <= largest:
         raise BadRequest(f"'{name}' must be a whole number from 1 to {largest}, not '{text}'")
     return int(text)
 

@@ -45,12 +45,21 @@ def read_feed(path, format="auto"):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FeedError(f"{path} is not UTF-8 text (byte {error.start})") from None
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
+        raise FeedError(f"{path} is not UTF-8 text (line {line}, column {column}): save it as "
+                        "UTF-8, or ask for the feed in UTF-8") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(f"{path} is not JSON (line {error.lineno}, column {error.colno}: "
                         f"{error.msg})") from None
+    except RecursionError:
+        raise FeedError(f"{path} is not a feed: its JSON is nested thousands of levels "
+                        "deep") from None
+    except ValueError:  # Python refuses a number of more than 4,300 digits
+        raise FeedError(f"{path} is not a feed: it has a number thousands of digits "
+                        "long") from None
     return parse_feed(data, format, str(path))
 
 

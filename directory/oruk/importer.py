@@ -1,7 +1,9 @@
 """Importing a feed: plan every entry, write them all aside, then move them into place.
 
-1. The entries already in content/services are found by `feed_id` (or `id`), read
-   as text only, so a re-import of thousands of entries takes seconds.
+1. The entries already in content/services are found by `feed_id`, read as text
+   only, so a re-import of thousands of entries takes seconds.  An entry with no
+   `feed_id` was written by hand and is never overwritten: a record with its `id`
+   is skipped.
 2. Each record is mapped (mapping.py) and written out as text (yamlwrite.py); the
    same bytes as the file already there is "unchanged", and nothing is written.
 3. New and changed service.yaml files go into a temporary folder in the content
@@ -10,11 +12,14 @@
    dies while moving) each entry either old or new, never half-written.
 
 Only service.yaml is ever written: easy-read.yaml, translations/ and bsl/ are left
-alone, and go stale by their `source` hash when the English changes.  Entries
+alone, and go stale by their `source` hash when the English changes (the report
+lists them, from the loader's own checks).  Entries
 whose feed_id is no longer in the feed are reported, never deleted.
 """
 
 import datetime
+import json
+import logging
 import os
 import re
 import shutil
@@ -101,8 +106,17 @@ def scan_content(services):
 
 
 def _unquote(text):
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
+    """A top-level value as YAML reads it: quotes and escapes (\\" \\\\ \\t) undone, a comment
+    after a plain value dropped."""
+    if text[:1] in ("\"", "'"):
+        try:
+            value = yaml.load(text, Loader=_YAML_LOADER)
+        except yaml.YAMLError:
+            value = None
+        if isinstance(value, str):
+            return value
+        if len(text) >= 2 and text[0] == text[-1]:
+            return text[1:-1]
     return re.sub(r"\s+#.*$", "", text)
 
 
@@ -125,6 +139,7 @@ class Summary:
     skipped: list = field(default_factory=list)
     gone: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    formats: list = field(default_factory=list)  # problems of the other formats of updated entries
     dry_run: bool = False
 
     def of(self, kind):
@@ -160,7 +175,8 @@ class Summary:
         if self.gone:
             lines.append("Gone from the feed (not deleted: remove the folder if the service "
                          "has closed):")
-            lines += [f"  content/services/{e.slug} (feed id {e.feed_id})" for e in self.gone]
+            lines += [f"  content/services/{e.slug} (feed id {_shown(e.feed_id)})"
+                      for e in self.gone]
         problems, unknown = {}, {}
         for mapped in self.skipped + [p.mapped for p in self.planned]:
             for where, message in mapped.notes:
@@ -176,6 +192,10 @@ class Summary:
             lines.append("Unknown fields, ignored:")
             for name, found in sorted(unknown.items()):
                 lines.append(f"  {name}: {_records(found)}")
+        if self.formats:
+            lines.append("Easy read, translations and BSL of updated entries to bring up to "
+                         "date (the import never changes them):")
+            lines += [f"  {problem}" for problem in self.formats]
         if self.dry_run:
             lines.append("Dry run: nothing was written.")
         return lines
@@ -183,14 +203,25 @@ class Summary:
 
 def _who(mapped):
     where = f"record {mapped.position}"
-    return f"{where} (id {mapped.feed_id})" if mapped.feed_id else where
+    return f"{where} (id {_shown(mapped.feed_id)})" if mapped.feed_id else where
+
+
+def _shown(feed_id):
+    """An id as the report prints it: quoted when it holds tabs, line breaks or the like."""
+    return feed_id if feed_id.isprintable() else json.dumps(feed_id, ensure_ascii=False)
 
 
 def _records(found):
-    shown = [_who(mapped) + (f" at {where}" if where and "[" in where else "")
-             for mapped, where in found[:SHOWN]]
-    more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-    return f"{len(found)} record(s): {', '.join(shown)}{more}"
+    """'2 record(s): record 1 (id a) at phones[0], phones[2], record 4 (id b)'."""
+    records = {}
+    for mapped, where in found:  # one record with the problem in several places is one record
+        places = records.setdefault(id(mapped), (mapped, []))[1]
+        if where and "[" in where:
+            places.append(where)
+    shown = [_who(mapped) + (f" at {', '.join(places)}" if places else "")
+             for mapped, places in list(records.values())[:SHOWN]]
+    more = f" and {len(records) - SHOWN} more" if len(records) > SHOWN else ""
+    return f"{len(records)} record(s): {', '.join(shown)}{more}"
 
 
 def plan_import(feed, services, context):
@@ -209,8 +240,11 @@ def plan_import(feed, services, context):
             continue
         if feed_id is not None:
             first[feed_id] = position
-        match = (by_feed_id.get(feed_id) or by_id.get(entry_id(feed_id))) if feed_id else None
+        match = by_feed_id.get(feed_id) if feed_id else None
+        same_id = by_id.get(entry_id(feed_id)) if feed_id and match is None else None
         mapped = map_record(record, position, feed.format, context, match)
+        if same_id is not None:  # never overwrite an entry the feed did not write
+            mapped.skipped.append(_id_taken(same_id))
         if match is not None and match.slug in claimed:
             mapped.skipped.append(f"is the same entry (content/services/{match.slug}) as record "
                                   f"{claimed[match.slug]}")
@@ -218,7 +252,7 @@ def plan_import(feed, services, context):
             summary.skipped.append(mapped)
             continue
         if match is None:
-            slug = _new_slug(mapped.fields["name"], taken)
+            slug = _new_slug(_slug_source(mapped), taken)
             taken.add(slug)
             summary.planned.append(Planned("created", slug, dump_service(mapped.fields), mapped))
             continue
@@ -230,10 +264,38 @@ def plan_import(feed, services, context):
     return summary
 
 
-def _new_slug(name, taken):
+def _id_taken(entry):
+    """Why a record whose id is an entry's that has another feed_id, or none, is skipped."""
+    where = f"content/services/{entry.slug}"
+    if entry.feed_id is None:
+        return (f"has the id of {where}, which was written by hand and is never overwritten "
+                f"by an import: to let this feed update it, add 'feed_id: {entry.id}' to its "
+                "service.yaml; if it is another service, the feed must give it another id")
+    return (f"has the id of {where}, which was imported from feed id {_shown(entry.feed_id)}: "
+            "only one of them can have it")
+
+
+def _slug_base(name):
+    """A folder name's letters from a name: lower case, a to z and 0 to 9 (é is e)."""
     ascii_name = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    base = (base[:72].rsplit("-", 1)[0] if len(base) > 72 else base) or "service"
+    return base[:72].rsplit("-", 1)[0] if len(base) > 72 else base
+
+
+def _slug_source(mapped):
+    """What a new entry's folder is named after: its name, else (a name in Bengali, Arabic
+    or another script with no letters a to z) its organisation's, else its id."""
+    name, organisation = mapped.fields["name"], mapped.fields["organisation"]["name"]
+    if _slug_base(name):
+        return name
+    mapped.note("name", "has no letters a to z to name the folder by, so the folder is named "
+                "after the organisation (or the id); you may rename the folder: see "
+                "previous_slugs in docs/content-guide.md")
+    return organisation if _slug_base(organisation) else f"service {mapped.id[:8]}"
+
+
+def _new_slug(name, taken):
+    base = _slug_base(name) or "service"
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -302,4 +364,36 @@ def import_feed(path, content_root, format="auto", default_category=None, today=
             shutil.rmtree(leftover, ignore_errors=True)
             summary.notes.append(f"removed {leftover.name}, left by an import that was stopped")
         write_import(summary, content_root)
+        summary.formats = other_formats(summary, content_root, context.today)
     return summary
+
+
+OTHER_FORMATS = ("easy-read.yaml", "translations", "bsl")
+
+
+def _in_other_format(file, slug):
+    parts = Path(file).parts
+    return any(parts[i:i + 2] == ("services", slug) and parts[i + 2] in OTHER_FORMATS
+               for i in range(len(parts) - 2))
+
+
+def other_formats(summary, content_root, today):
+    """The problems, now, of the easy read, translations and BSL of the updated entries.
+
+    The import never touches them, so they go out of date (a warning), and a translation
+    of a field the feed no longer has (a phone label, say) no longer loads (an error).
+    """
+    found = []
+    loader_log = logging.getLogger(load_directory.__module__)
+    quiet, loader_log.disabled = loader_log.disabled, True  # the report says it once
+    try:
+        for planned in summary.of("updated"):
+            folder = Path(content_root) / "services" / planned.slug
+            if not any((folder / name).exists() for name in OTHER_FORMATS):
+                continue
+            directory = load_directory(content_root, today=today, only=planned.slug)
+            found += [problem for problem in directory.problems
+                      if _in_other_format(problem.file, planned.slug)]
+    finally:
+        loader_log.disabled = quiet
+    return found

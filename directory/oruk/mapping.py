@@ -8,6 +8,7 @@ in a feed's metadata (`pc_metadata.assured_by`, `assurer_email`) are never read.
 """
 
 import datetime
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -59,8 +60,15 @@ DELIVERY_WORDS = [
 ]
 FREE = re.compile(r"(it is |this service is |the service is )?(free( of charge)?|no charges?|"
                   r"none|no fees?|n/?a|nil|0|£0(\.00)?)\.?", re.I)
+# The fields that hold a list of objects: anything else there is reported and left out.
+LISTS = {"phones", "contacts", "schedules", "regular_schedules", "holiday_schedules",
+         "service_at_locations", "service_areas", "attributes",
+         "service_taxonomys", "cost_options", "eligibilitys"}
+# Names councils use that are not the English names CLDR gives (Bangla, Persian...).
 EXTRA_LANGUAGES = {"british sign language": "bfi", "bsl": "bfi", "sylheti": "syl",
-                   "romani": "rom"}
+                   "romani": "rom", "bengali": "bn", "farsi": "fa", "dari": "fa",
+                   "mandarin": "zh", "panjabi": "pa", "sorani": "ckb", "kurdish sorani": "ckb",
+                   "kurmanji": "kmr", "kurdish kurmanji": "kmr"}
 
 
 @dataclass
@@ -121,18 +129,25 @@ def map_record(record, position, fmt, context, existing=None):
     """Map one record (at its 1-based position in the feed) to a Mapped."""
     out = Mapped(position)
     if not isinstance(record, dict):
-        out.skip(f"is {type(record).__name__}, not a service object")
+        out.skip(f"is {_json_kind(record)}, not a service (an object with an id, a name...)")
         return out
     out.unknown = sorted(str(key) for key in record if key not in KNOWN[fmt])
     out.feed_id = feed_id_of(record)
     if out.feed_id is None:
-        out.skip("has no id, so a later import could not find its entry again")
+        given = record.get("id")
+        out.skip("has no id, so a later import could not find its entry again"
+                 if given is None or (isinstance(given, str) and not given.strip()) else
+                 f"has an id that is not text or a whole number ({json.dumps(given)[:40]}), "
+                 "so a later import could not find its entry again")
         return out
     if len(out.feed_id) > 200:
         out.skip("has an id longer than 200 characters")
         return out
     out.id = entry_id(out.feed_id)
     reader = Reader(out)
+    for key in sorted(LISTS & set(record)):
+        if record[key] is not None and not isinstance(record[key], list):
+            out.note(key, "should be a list; left out")
     data = {"id": out.id, "feed_id": out.feed_id}
 
     data["name"] = reader.text(record, "name", 120)
@@ -177,6 +192,16 @@ def map_record(record, position, fmt, context, existing=None):
     if out.skipped:
         out.fields = None
     return out
+
+
+def _json_kind(value):
+    """What a JSON value is, in words: text, a number, a list..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return {str: "text", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), "not an object")
 
 
 def _organisation(reader, value, out):
@@ -304,18 +329,24 @@ _LANGUAGE_NAMES = None
 def _language_code(text):
     global _LANGUAGE_NAMES
     if _LANGUAGE_NAMES is None:
+        # Only codes the content format takes ([a-z]{2,3}: "fa", not "fa_AF" for Dari).
         _LANGUAGE_NAMES = {name.casefold(): code for code, name in
-                           sorted(Locale("en").languages.items(), key=lambda item: -len(item[0]))}
+                           sorted(Locale("en").languages.items(), key=lambda item: -len(item[0]))
+                           if re.fullmatch(r"[a-z]{2,3}", code)}
         _LANGUAGE_NAMES.update(EXTRA_LANGUAGES)
     word = text.strip()
-    if re.fullmatch(r"[A-Za-z]{2,3}", word) and is_known(word.lower()):
-        return word.lower()
-    return _LANGUAGE_NAMES.get(word.casefold())
+    tag = re.fullmatch(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*", word)  # pl, en-GB, zh_Hant
+    if tag and is_known(tag.group(1).lower()):
+        return tag.group(1).lower()
+    code = _LANGUAGE_NAMES.get(word.casefold())
+    return code if code and is_known(code) else None  # as the loader checks (no 'tlh')
 
 
 def _languages(reader, record):
-    codes = ["en"]
-    for index, item in enumerate(record.get("languages") or []):
+    codes, given = ["en"], record.get("languages")
+    if isinstance(given, str):  # "English, Polish", as some feeds send them
+        given = [word for word in re.split(r"[,;/]| and ", given) if word.strip()]
+    for index, item in enumerate(given if isinstance(given, list) else []):
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):

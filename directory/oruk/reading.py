@@ -5,6 +5,7 @@ its field, so what the importer writes always loads.  A value that cannot be use
 left out and a note says so, with where it was in the record.
 """
 
+import math
 import re
 
 from ..content.schema import INVALID, URL, Email, Phone
@@ -45,14 +46,14 @@ class Reader:
             return None
         text = description_text(value)
         if text and len(text) > DESCRIPTION_LIMIT:
-            self.out.note("description", f"was {len(text)} characters long; cut to 5000 at "
-                          "a paragraph or sentence end")
+            self.out.note("description", f"was longer than {DESCRIPTION_LIMIT:,} characters; cut "
+                          "at a paragraph or sentence end")
             text = fit(text, DESCRIPTION_LIMIT)
         return text
 
     def url(self, value, where):
         """A web address (https:// added to a bare www.x.org), or None."""
-        text = plain_text(value) if isinstance(value, str) else None
+        text = self._text_only(value, where)
         if not text:
             return None
         if not re.match(r"https?://", text, re.I) and re.fullmatch(r"[\w.-]+\.[a-z]{2,}(/\S*)?", text, re.I):
@@ -65,7 +66,7 @@ class Reader:
 
     def email(self, value, where):
         """An e-mail address, or None."""
-        text = plain_text(value) if isinstance(value, str) else None
+        text = self._text_only(value, where)
         if not text:
             return None
         checked = Email().check(text.removeprefix("mailto:"), (), silent)
@@ -73,6 +74,12 @@ class Reader:
             self.out.note(where, "is not an e-mail address; left out")
             return None
         return checked
+
+    def _text_only(self, value, where):
+        if value is not None and not isinstance(value, str):
+            self.out.note(where, "should be text; left out")
+            return None
+        return plain_text(value)
 
     def phone(self, value, where):
         """A UK phone number as the content writes it, or None."""
@@ -93,7 +100,9 @@ class Reader:
             return None
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number):  # NaN, Infinity and 1e999 parse, but are no number
             self.out.note(where, "is not a number; left out")
             return None
         return number

@@ -17,6 +17,7 @@ FLOW_LISTS = {"categories", "delivery", "languages", "service_areas", "previous_
               "accessibility"}
 # Text left unquoted: starts with a letter, and holds no character YAML gives a meaning.
 _PLAIN = re.compile(r"[A-Za-z][\w .'()/&+-]*(?<! )")
+_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 _KEYWORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
 
 
@@ -41,7 +42,10 @@ def scalar(value):
     text = str(value)
     if _PLAIN.fullmatch(text) and text.lower() not in _KEYWORDS:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # JSON leaves these as they are, but YAML reads NEL and the line separators as line
+    # breaks and refuses C1 controls: escaped, the text reads back the same.
+    return _YAML_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                            json.dumps(text, ensure_ascii=False))
 
 
 def _mapping(data, indent, lines):
