@@ -20,11 +20,13 @@ TEST_SYSTEM_PACKAGES := poppler-utils chromium
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test setup test-setup system test-system translations messages bench-http bench-search clean
+.PHONY: run test setup test-setup system test-system translations database messages bench-http bench-search clean
 
 run: setup
 	-$(BIN)/directory content-check
 	$(BIN)/directory index
+	@echo "Staff and reviewers sign in at /sign-in. Make the first account with an invite link:"
+	@echo "  $(BIN)/directory invite you@example.org --name 'Your Name' --role admin"
 	$(BIN)/directory serve --host 127.0.0.1 --port 5000
 
 test: test-setup
@@ -33,7 +35,7 @@ test: test-setup
 	$(BIN)/directory index
 	$(BIN)/directory check --json instance/check.json --html instance/check.html
 
-setup: system $(VENV)/.installed static/build/manifest.json translations
+setup: system $(VENV)/.installed static/build/manifest.json translations database
 
 test-setup: setup test-system $(VENV)/.installed-test
 
@@ -86,6 +88,11 @@ static/build/manifest.json: node_modules/.installed $(VENV)/.installed $(wildcar
 translations: $(VENV)/.installed
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 	  $(BIN)/pybabel compile --statistics -d translations; fi
+
+# The database for accounts, reviews and feedback: SQLite in the instance folder, or
+# DATABASE_URL; every migration in directory/migrations applied (does nothing when current).
+database: $(VENV)/.installed
+	$(BIN)/directory db upgrade
 
 # Extract the interface strings to translate; tests fail when the committed file is stale.
 POT ?= translations/messages.pot

@@ -3,15 +3,17 @@
 import logging
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from whitenoise import WhiteNoise
 
-from . import assets, i18n, responses, templating
+from . import assets, auth, db, i18n, responses, templating
 from .config import Config
 from .content import load_directory
 from .insight import Insight
 from .search import IndexUnavailable, SearchEngine, index_root, load_synonyms
 
 log = logging.getLogger(__name__)
+csrf = CSRFProtect()
 
 
 def create_app(test_config=None):
@@ -21,6 +23,8 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
 
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.config["INSTANCE_DIR"])
     directory = load_directory(app.config["CONTENT_DIR"])
     app.extensions["directory"] = directory
     if directory.errors:
@@ -45,17 +49,32 @@ def create_app(test_config=None):
     templating.init_app(app)
     i18n.init_app(app, directory.site)
     responses.init_app(app)
+    db.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
 
-    from .views import errors, formats, health, pages, search, statement
+    from .views import account, errors, feedback, formats, health, pages, review, search, staff, statement
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(staff.bp)
+    # Residents' feedback has no session to protect: it carries its own signed token.
+    csrf.exempt(feedback.bp)
     app.register_blueprint(statement.bp)
     app.register_blueprint(formats.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(health.bp)
     from .oruk import api as oruk_api  # the Open Referral UK v3 read API (issue 7)
     app.register_blueprint(oruk_api.bp)
+    csrf.exempt(oruk_api.bp)
     errors.init_app(app)
 
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,
         root=str(app.config["STATIC_DIR"]),
@@ -64,6 +83,27 @@ def create_app(test_config=None):
         max_age=3600,
     )
     return app
+
+
+def _instance_secret(instance_dir):
+    """The secret key kept in the instance folder, made (readable by us alone) if missing."""
+    import os
+    import secrets
+
+    path = instance_dir / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:   # another process made it first
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as file:
+        file.write(key)
+    return key
 
 
 def current_directory():

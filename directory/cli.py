@@ -314,6 +314,39 @@ def check_command(slug, json_path, html_path, jobs, no_browser):
         sys.exit(1)
 
 
+
+@main.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name, as staff will see it.")
+@click.option("--role", type=click.Choice(["reviewer", "staff", "admin"]), default="reviewer",
+              show_default=True)
+@click.option("--skill", "skills", multiple=True, help="What a reviewer can check (repeat): "
+              "easy-read, bsl, assistive-technology, or a language code.")
+def invite_command(email, name, role, skills):
+    """Make a single-use invite link (the way to make the first admin account)."""
+    from . import audit, auth
+    from .db import db
+    from .models import SKILLS, Invite, now
+
+    unknown = [s for s in skills if s not in SKILLS]
+    if unknown:
+        raise click.BadParameter(f"unknown skill {unknown[0]!r}; one of {', '.join(SKILLS)}")
+    email = auth.normal_email(email)
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address")
+    token = auth.new_token()
+    invite = Invite(token_hash=auth.token_hash(token), email=email, name=name.strip()[:100], role=role,
+                    skills=" ".join(skills), expires_at=now() + auth.INVITE_LIFETIME)
+    db.session.add(invite)
+    audit.log("invite", f"{email} as {role} (command line)", actor=None)
+    db.session.commit()
+    from flask import url_for
+
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        link = url_for("account.accept_invite", token=token, _external=True)
+    click.echo(f"Invite for {name} <{email}> as {role}, single use, until {invite.expires_at:%d %B %Y}:")
+    click.echo(link)
+
 # Open Referral UK import (issue 7): the work is in directory/oruk/importer.py.
 @main.command("import", with_appcontext=False)
 @click.argument("feed", type=click.Path(dir_okay=False, path_type=str))

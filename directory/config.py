@@ -1,6 +1,7 @@
 """Settings, read from environment variables with defaults for a checkout of the repo."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,8 +16,24 @@ class Config:
         self.INSTANCE_DIR = Path(environ.get("DIRECTORY_INSTANCE_DIR", ROOT / "instance"))
         self.STATIC_DIR = Path(environ.get("DIRECTORY_STATIC_DIR", ROOT / "static" / "build"))
         self.TRANSLATIONS_DIR = Path(environ.get("DIRECTORY_TRANSLATIONS_DIR", ROOT / "translations"))
-        # Residents get no cookies; later features that sign people in need a real secret.
+        # Signs staff and reviewers' sessions and residents' feedback forms.  Without
+        # DIRECTORY_SECRET_KEY a random key is made once and kept in the instance folder.
         self.SECRET_KEY = environ.get("DIRECTORY_SECRET_KEY")
+        # Any SQLAlchemy URL; SQLite in the instance folder when unset (see db.py).
+        self.DATABASE_URL = environ.get("DATABASE_URL")
+        # Failed sign-ins allowed in 15 minutes: per e-mail address, per network address.
+        self.SIGN_IN_LIMITS = (5, 100)
+        # How many reverse proxies in front of the site set X-Forwarded-For (0: none), so
+        # rate limits count residents' own addresses, not the proxy's.
+        self.PROXY_HOPS = int(environ.get("DIRECTORY_PROXY_HOPS", 0))
+        # Sessions of staff and reviewers (residents never get one): see auth.py.
+        self.SESSION_COOKIE_NAME = "directory_session"
+        self.SESSION_COOKIE_SECURE = True
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+        self.SESSION_REFRESH_EACH_REQUEST = False
+        self.FEEDBACK_PER_HOUR = int(environ.get("DIRECTORY_FEEDBACK_PER_HOUR", 10))
         self.PREFERRED_URL_SCHEME = environ.get("DIRECTORY_URL_SCHEME", "http")
         self.PICTURES_DIR = Path(environ.get("DIRECTORY_PICTURES_DIR", ROOT / "node_modules" / "openmoji"))
         # Where printed leaflets' QR codes point: the public address of the site.

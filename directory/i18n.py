@@ -57,6 +57,8 @@ def alternates():
     """The current page in each offered language, for hreflang links and the switcher."""
     if request.url_rule is None or request.endpoint is None:
         return []
+    if not current_app.url_map.is_endpoint_expecting(request.endpoint, "lang"):
+        return []   # staff pages are in English only
     arguments = {k: v for k, v in (request.view_args or {}).items() if k != "lang"}
     return [
         (language, url_for(request.endpoint, lang=code, **arguments))

@@ -39,7 +39,10 @@ def init_app(app):
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         headers["X-Frame-Options"] = "DENY"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        headers.setdefault("Cache-Control", "no-cache")
+        if g.get("user") is not None:
+            headers["Cache-Control"] = "no-store, private"   # staff and reviewers' pages
+        else:
+            headers.setdefault("Cache-Control", "no-cache")
         _gzip(response)
         if "started" in g:
             elapsed = (time.perf_counter() - g.started) * 1000

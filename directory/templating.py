@@ -8,7 +8,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
 
-from . import assets
+from . import assets, labels
 from .content.fields import ACCESSIBILITY, DAYS, DELIVERY, PHONE_TYPES
 from .languages import language_name
 
@@ -44,6 +44,7 @@ def init_app(app):
         asset_url=assets.asset_url,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
+    labels.init_app(app)
     app.context_processor(lambda: {"directory": app.extensions["directory"]})
     app.jinja_env.filters.update(
         blocks=text_blocks,

@@ -75,3 +75,26 @@ def fixture_content(tmp_path):
     target = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A database with every migration applied, made once and copied for each test."""
+    from flask_migrate import upgrade
+
+    from directory.db import MIGRATIONS, db
+
+    folder = tmp_path_factory.mktemp("database")
+    app = make_app(ROOT / "content", INSTANCE_DIR=folder)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        db.engine.dispose()   # the last connection closing folds the write-ahead log in
+    return folder / "directory.sqlite3"
+
+
+@pytest.fixture
+def db_app(instance_dir, database_template):
+    """The app on the sample content with a fresh, migrated database of its own."""
+    shutil.copy(database_template, instance_dir / "directory.sqlite3")
+    return make_app(ROOT / "content", INSTANCE_DIR=instance_dir, SIGN_IN_LIMITS=(5, 30),
+                    FEEDBACK_PER_HOUR=10, FEEDBACK_MIN_SECONDS=0)

@@ -56,7 +56,7 @@ def browser_paths(directory):
                     next(iter(directory.services.values()), None))
     paths = [("", "web", "/"), ("", "web", "/search?q=carer"), ("", "web", "/search?q=zzzz"),
              ("", "web", "/pack?s=" + (with_all.slug if with_all else "")),
-             ("", "web", "/no-such-page"), ("", "web", "/accessibility")]
+             ("", "web", "/no-such-page"), ("", "web", "/accessibility"), ("", "web", "/sign-in")]
     if directory.categories:
         paths.append(("", "web", f"/categories/{next(iter(directory.categories))}"))
     if with_all is not None:
@@ -65,6 +65,7 @@ def browser_paths(directory):
             paths.append((with_all.slug, "easy-read", f"/services/{with_all.slug}/easy-read"))
         if with_all.bsl:
             paths.append((with_all.slug, "bsl", f"/services/{with_all.slug}/bsl"))
+        paths.append((with_all.slug, "web", f"/services/{with_all.slug}/feedback"))
     return paths
 
 
@@ -76,19 +77,19 @@ class Browser:
     axe-core is handed to the browser once, as a script run in every page it loads.
     """
 
-    def __init__(self, tabs=2):
+    def __init__(self, tabs=2, cookies=None):
         if not AXE.exists():
             raise RuntimeError(f"axe-core is not installed ({AXE}): run 'make test'")
         if not Path(CHROMIUM).exists():
             raise RuntimeError(f"there is no browser at {CHROMIUM}: install Debian's chromium")
         self.loop = asyncio.new_event_loop()
         try:
-            self.loop.run_until_complete(self._start(tabs))
+            self.loop.run_until_complete(self._start(tabs, cookies or []))
         except BaseException:
             self.loop.close()
             raise
 
-    async def _start(self, tabs):
+    async def _start(self, tabs, cookies):
         from playwright.async_api import async_playwright
 
         self.playwright = await async_playwright().start()
@@ -98,6 +99,7 @@ class Browser:
             # Our pages allow no inline script (CSP): let the browser run axe-core all the same.
             context = await self.browser.new_context(bypass_csp=True)
             await context.add_init_script(path=str(AXE))
+            await context.add_cookies(cookies)   # a signed-in person's, to check their pages
             self.tabs = [await context.new_page() for _ in range(tabs)]
         except BaseException:
             await self.playwright.stop()

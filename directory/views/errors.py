@@ -3,6 +3,7 @@
 import logging
 
 from flask import g, render_template, request
+from flask_wtf.csrf import CSRFError
 
 from ..i18n import DEFAULT
 
@@ -21,6 +22,26 @@ def init_app(app):
     def not_allowed(error):
         _language_from_path(app)
         return render_template("errors/404.html"), 405
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        _language_from_path(app)
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(413)
+    def too_large(error):
+        _language_from_path(app)
+        return render_template("errors/400.html", reason="too-large"), 413
+
+    @app.errorhandler(CSRFError)
+    def form_expired(error):
+        _language_from_path(app)
+        return render_template("errors/400.html", reason="csrf"), 400
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        _language_from_path(app)
+        return render_template("errors/400.html", reason="bad"), 400
 
     @app.errorhandler(500)
     def server_error(error):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from .. import current_directory
 from ..content.translations import localise
+from ..feedback import form_token
 from ..i18n import DEFAULT, current_language, route
 
 bp = Blueprint("pages", __name__)
@@ -48,4 +49,5 @@ def service(slug):
     translation = found.translations.get(code) if code != DEFAULT else None
     local, english_fields = (found, set()) if code == DEFAULT else localise(found, translation)
     return render_template("service.html", service=local, english=found, categories=categories,
-                           areas=areas, translation=translation, english_fields=english_fields)
+                           areas=areas, translation=translation, english_fields=english_fields,
+                           feedback_token=form_token(found.slug, code))
