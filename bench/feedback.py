@@ -42,6 +42,7 @@ PASSWORD = "benchmark password 2026"
 LANGUAGES = ["", "/bn", "/ur", "/pl", "/ro", "/ar"]
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
+VERSION = re.compile(r'name="version" type="hidden" value="([^"]*)"')
 
 
 def free_port():
@@ -164,7 +165,26 @@ def main():
             assert status == 302, f"sign-in refused ({status})"
             _, page, _ = client.send("GET", f"/review/{slugs[0]}/web/ur")
             reviewer_clients.append((client, CSRF.search(page).group(1)))
+        # The version of each item's files, as the review page shows it to a reviewer.
+        versions = {}
+        for slug in slugs:
+            _, page, _ = reviewer_clients[0][0].send("GET", f"/review/{slug}/web/ur")
+            versions[slug] = VERSION.search(page).group(1)
         time.sleep(3.1)   # the feedback form's minimum time
+
+        # Baseline, same run and same clients: GET /healthz (no database, no template) for 5 s.
+        baseline = []
+        baseline_stop = time.perf_counter() + 5
+
+        def health(client):
+            while time.perf_counter() < baseline_stop:
+                baseline.append(client.send("GET", "/healthz")[2])
+
+        waiting = [threading.Thread(target=health, args=(c,)) for c, *_ in resident_clients + reviewer_clients]
+        for thread in waiting:
+            thread.start()
+        for thread in waiting:
+            thread.join()
 
         accepted, statuses, timings = Counter(), Counter(), {"feedback": [], "review": []}
         lock = threading.Lock()
@@ -189,7 +209,7 @@ def main():
                 slug = slugs[(number + sent) % len(slugs)]
                 sent += 1
                 status, _, seconds = client.send("POST", f"/review/{slug}/web/ur", {
-                    "csrf_token": token, "answer_same": "yes", "answer_natural": "yes",
+                    "csrf_token": token, "version": versions[slug], "answer_same": "yes", "answer_natural": "yes",
                     "decision": "approved" if sent % 3 else "changes",
                     "comments": f"Benchmark review {number}-{sent}."})
                 with lock:
@@ -223,6 +243,9 @@ def main():
         print(f"{kind:<9} sent {sent:>6,}  accepted {accepted[kind]:>6,}  in the database {rows[kind if kind == 'feedback' else 'reviews']:>6,}  "
               f"{sent / elapsed:6.0f}/s  p50 {figures['p50'] * 1000:5.1f} ms  p95 {figures['p95'] * 1000:5.1f} ms  "
               f"p99 {figures['p99'] * 1000:5.1f} ms")
+    figures = benchlib.percentiles(baseline)
+    print(f"baseline  GET /healthz, same clients, 5 s: {len(baseline) / 5:6.0f}/s  p50 {figures['p50'] * 1000:5.1f} ms  "
+          f"p95 {figures['p95'] * 1000:5.1f} ms")
     others = {f"{k} {s}": n for (k, s), n in statuses.items() if s != 302}
     print(f"Statuses other than 302: {others or 'none'}")
     lost = accepted["feedback"] - rows["feedback"] + accepted["review"] - rows["reviews"]
