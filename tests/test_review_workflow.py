@@ -34,6 +34,8 @@ def test_an_invited_reviewer_reviews_urdu_and_easy_read_and_the_dashboard_shows_
     page = reviewer.get("/review/form-friends/web/ur").get_data(as_text=True)
     assert "In English" in page and 'lang="ur" dir="rtl"' in page and "Form Friends" in page
     assert "Does it say the same as the English?" in page
+    assert "[(&#39;p&#39;" not in page and "[('p'" not in page   # paragraphs, not Python lists
+    assert '<p class="govuk-body">Form Friends' in page
 
     response = review(reviewer, "/review/form-friends/web/ur", {"same": "yes", "natural": "yes"}, "approved")
     assert response.status_code == 302
