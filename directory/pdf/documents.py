@@ -116,12 +116,20 @@ def booklet_html(services, format, title=None):
 
 
 def fingerprint(service):
-    """What a leaflet of this entry depends on in the content files."""
-    digest = hashlib.sha256()
-    for path in sorted(service.folder.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".vtt", ".txt"):
-            digest.update(str(path.relative_to(service.folder)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """What a leaflet of this entry depends on in the content files.
+
+    Worked out once for each loaded entry (a leaflet shows the entry as it was loaded;
+    a content change reaches the site when it is loaded again), not once per leaflet:
+    an entry has a dozen leaflets, and the checks ask for every one.
+    """
+    cached = getattr(service, "_leaflet_fingerprint", None)
+    if cached is None:
+        digest = hashlib.sha256()
+        for path in sorted(service.folder.rglob("*")):
+            if path.is_file() and path.suffix in (".yaml", ".vtt", ".txt"):
+                digest.update(str(path.relative_to(service.folder)).encode() + path.read_bytes())
+        cached = service._leaflet_fingerprint = digest.hexdigest()[:16]
+    return cached
 
 
 def pdf_key(services, format, code):

@@ -49,6 +49,7 @@ def dashboard_page():
         feedback_query = feedback_query.where(Feedback.status == feedback_status)
     feedback_counts = dict(db.session.execute(
         select(Feedback.status, func.count()).group_by(Feedback.status)).all())
+    history = dashboard.history()
     latest = reviews.latest_reviews()
     changes = sorted((r for r in latest.values() if r.decision == "changes" and r.entry in directory.services
                       and r.version == reviews.version(directory.services[r.entry], r.format, r.language)),
@@ -57,7 +58,7 @@ def dashboard_page():
         "staff/dashboard.html", changes=changes, rows=shown, total=len(rows), counts=Counter(r[3] for r in rows),
         shown_counts=Counter(r[3] for r in shown), states=dashboard.STATES, formats=dashboard.FORMATS,
         offered=current_app.extensions["languages"], chosen=chosen, checked=checked,
-        chart=dashboard.chart(dashboard.history()), history=dashboard.history(),
+        chart=dashboard.chart(history), history=history,
         zero_results=current_app.extensions["insight"].zero_results(50),
         feedback=db.session.scalars(feedback_query).all(), feedback_status=feedback_status,
         feedback_counts=feedback_counts, feedback_states=FEEDBACK_STATES, directory=directory,
