@@ -27,6 +27,9 @@ def test_good_page_passes():
     (('<label for="q">', '<label for="nothing">'), "missing id"),
     (('<a href="/">Home</a>', '<a href="/"></a>'), "has no text"),
     (("<!DOCTYPE html>", ""), "does not parse"),
+    (('action="/search"', 'action=/search"'), "does not parse"),       # a quote missing
+    (("<h1>Help at home</h1>", "<p><h1>Help at home</h1></div>"), "does not parse"),
+    (('<a href="/">', '<a href="/" href="/x">'), "does not parse"),    # an attribute twice
 ])
 def test_broken_page_is_caught(change, expected):
     old, new = change
