@@ -4,15 +4,16 @@ Not a test.  Makes a directory of N services (default 1,000) in a temporary fold
 copying the sample entries round-robin under new names, with their translations into
 all five languages, easy read and BSL files, so every rule family has real work; builds
 the search index; then times `directory check`'s run without the browser rules (per
-family) three times: the first run (every leaflet made and read), a repeat run with
-nothing changed (what was found is remembered under keys of everything it came from),
-and a run after one entry changed; then the browser rules on every page type in every
-language (per page).
+family) three times: the first run (every leaflet's print HTML made, and enough PDFs made
+and read to have every path through them; with --every-leaflet, every PDF), a repeat run
+with nothing changed (what was found is remembered under keys of everything it came
+from), and a run after one entry changed; then the browser rules on every page type in
+every language (per page).
 
 Goals (issue 5): without browser rules under 60 s at 1,000 services x 6 languages;
 browser rules under 300 ms a page.
 
-    .venv/bin/python bench/check.py [--services 1000] [--jobs 2]
+    .venv/bin/python bench/check.py [--services 1000] [--jobs 2] [--every-leaflet]
 """
 
 import os
@@ -36,7 +37,7 @@ from pathlib import Path  # noqa: E402
 
 from directory import create_app  # noqa: E402
 from directory.checks import browser_rules  # noqa: E402
-from directory.checks.runner import run  # noqa: E402
+from directory.checks.runner import pdf_jobs, run  # noqa: E402
 from directory.content import load_directory  # noqa: E402
 from directory.search import build, index_root  # noqa: E402
 
@@ -82,6 +83,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--every-leaflet", action="store_true",
+                        help="make and read every leaflet's PDF (directory check --every-leaflet)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-check-"))
@@ -94,7 +97,8 @@ def main():
         app = create_app({"CONTENT_DIR": work / "content", "INSTANCE_DIR": work / "instance"})
         languages = list(app.extensions["languages"])
         print(f"Machine: {benchlib.machine()}")
-        print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
+        print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}"
+              + ("; every leaflet made and read" if args.every_leaflet else ""))
         print(f"Directory: {len(directory.services):,} services x {len(languages)} languages "
               f"(made and indexed in {time.perf_counter() - started:.1f} s); "
               f"{sum(len(s.translations) for s in directory.services.values()):,} translations, "
@@ -104,10 +108,12 @@ def main():
 
         def without_browser(title, app):
             started = time.perf_counter()
-            report = run(app, jobs=args.jobs, browser=False)
+            report = run(app, jobs=args.jobs, browser=False, every_leaflet=args.every_leaflet)
             whole = time.perf_counter() - started
+            leaflets = len(pdf_jobs(app.extensions["directory"], languages))
             print(f"Without browser rules, {title}: {whole:.1f} s for {report.checked:,} PDFs and "
-                  f"pages; {len(report.errors)} errors, {len(report.warnings)} warnings")
+                  f"pages; {len(report.errors)} errors, {len(report.warnings)} warnings; "
+                  f"{len(report.made):,} of {leaflets:,} leaflet PDFs made (or found made) and read")
             for family, seconds in report.timings.items():
                 print(f"  {family:<14}{seconds:>8.1f} s")
             for finding in report.errors[:5]:

@@ -276,7 +276,9 @@ def booklet_command(slugs, format_, code, title, output):
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
               help="Processes for the PDF checks.")
 @click.option("--no-browser", is_flag=True, help="Skip the rules that need Chromium.")
-def check_command(slug, json_path, html_path, jobs, no_browser):
+@click.option("--every-leaflet", is_flag=True,
+              help="Make and read every leaflet's PDF, not only enough to have every style.")
+def check_command(slug, json_path, html_path, jobs, no_browser, every_leaflet):
     """Check every entry in every format and language; exit 1 on any error."""
     from .checks import report as reports
     from .checks import run
@@ -288,7 +290,8 @@ def check_command(slug, json_path, html_path, jobs, no_browser):
     browser = not no_browser
     with click.progressbar(length=work_size(app, slug, browser), label="Checking", show_pos=True,
                            file=sys.stderr) as bar:
-        result = run(app, slug=slug, jobs=jobs, progress=bar.update, browser=browser)
+        result = run(app, slug=slug, jobs=jobs, progress=bar.update, browser=browser,
+                     every_leaflet=every_leaflet)
     for finding in result.findings:
         click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow")
     if json_path:
@@ -307,7 +310,8 @@ def check_command(slug, json_path, html_path, jobs, no_browser):
             result.findings.extend(on_report)
     counts = reports.summary(result)
     timings = ", ".join(f"{family} {seconds:.1f} s" for family, seconds in result.timings.items())
-    click.echo(f"{counts['checked']} PDFs and pages checked; {counts['errors']} error(s), "
+    click.echo(f"{counts['checked']} PDFs and pages checked ({len(result.made)} leaflet PDFs made "
+               f"and read); {counts['errors']} error(s), "
                f"{counts['warnings']} warning(s), {counts['review_items']} item(s) for a person to "
                f"review. Time: {timings}.")
     if result.errors:

@@ -79,6 +79,7 @@ class Report:
     families: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)    # family -> seconds
     checked: int = 0
+    made: list = field(default_factory=list)       # leaflets whose PDFs were made (or found) and read
 
     @property
     def errors(self):

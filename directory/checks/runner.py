@@ -1,15 +1,28 @@
-"""Run every rule family over the directory, the PDFs on both cores."""
+"""Run every rule family over the directory, the leaflets and pages on both cores.
 
+Leaflets are checked in two steps (see docs/checks.md).  First every leaflet's print
+HTML is made, without its PDF: the paths through it (`pdf/shapes.py`) and its words
+(can the fonts draw them, has it a title).  Then, for each format and language, real
+PDFs are made and read for as few leaflets as together have every path any leaflet of
+that format and language has: every style is checked from a PDF.  If one of those PDFs
+breaks a rule, every leaflet of its format and language is made and read, so each
+finding names the leaflets it is really in.  `every_leaflet=True` makes and reads them all.
+"""
+
+import collections
 import multiprocessing
+import re
 import time
 
 from ..pdf import FORMATS as PRINT_FORMATS
 from . import content_rules, memory, page_rules, pdf_rules
-from .model import ERROR, Report, ReviewItem
+from .model import ERROR, Finding, Report, ReviewItem
 
 _worker_app = None
 _worker_client = None
-_page_memory = {}   # set before the workers are forked, so each inherits it
+_page_memory = {}      # set before the workers are forked, so each inherits it
+_leaflet_memory = {}   # the same, for what the first step found in each leaflet
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def _start_worker(config):
@@ -32,6 +45,41 @@ def _check_page(job):
     if found is None:
         found = page_rules.versions_findings(versions, entry, format, path)
     return key, found
+
+
+def _same_qr(url):
+    """A QR code for the shape of a leaflet: every code is the same kind of picture."""
+    from ..pdf.documents import qr_data_uri
+
+    return qr_data_uri("https://example.org/")
+
+
+def _look_at_leaflet(job):
+    """The first step for one leaflet: (job, key, paths, findings, needs its own PDF)."""
+    from ..pdf.documents import in_language, leaflet_html, outside_chosen_fonts, pdf_key, unprintable
+    from ..pdf.shapes import paths
+
+    slug, format, code = job
+    service = _worker_app.extensions["directory"].services[slug]
+    shown = pdf_rules.FORMAT_NAMES[format]
+    try:
+        with in_language(_worker_app, code):
+            key = pdf_key([service], format, code)
+            remembered = _leaflet_memory.get(key)
+            if remembered is not None:
+                return (job, key, *remembered)
+            html = leaflet_html(service, format, qr=_same_qr)
+            found = [Finding("pdf_missing_glyphs", slug, shown, code, f"{field}: {message}", str(file))
+                     for file, field, message in unprintable([service], code)]
+            title = _TITLE.search(html)
+            if not title or not title.group(1).strip():
+                found.append(Finding("pdf_title", slug, shown, code, "the leaflet's <title> is empty",
+                                     str(service.source)))
+            own = any(True for _ in outside_chosen_fonts([service], code))
+            return job, key, paths(html), found, own
+    except Exception as error:  # a leaflet that cannot be made is a finding, not a crash
+        return job, None, frozenset(), pdf_rules.pdf_findings(
+            slug, format, code, error=f"{type(error).__name__}: {error}", file=service.source), False
 
 
 def _check_pdf(job):
@@ -59,6 +107,32 @@ def _check_pdf(job):
     return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source)
 
 
+def choose_leaflets(looked, every_leaflet=False):
+    """The leaflets whose PDFs are made and read: together they have every path.
+
+    looked: [(job, key, paths, findings, own)] from the first step.  A leaflet whose words
+    no font can draw is never chosen (it cannot be made, and its finding says why); one
+    with words only another font can draw is always chosen, with each format and
+    language's leaflets then chosen greedily, the one with most paths not yet had first.
+    """
+    chosen, groups = [], collections.defaultdict(list)
+    for job, key, leaflet_paths, found, own in looked:
+        if key is None or any(f.rule == "pdf_missing_glyphs" for f in found):
+            continue
+        if every_leaflet or own:
+            chosen.append(job)
+        groups[job[1:]].append((job, leaflet_paths))
+    for members in groups.values():
+        members.sort()
+        had = set().union(*(p for job, p in members if job in chosen))
+        needed = set().union(*(p for _, p in members)) - had
+        while needed:
+            job, best = max(members, key=lambda member: len(member[1] & needed))
+            chosen.append(job)
+            needed -= best
+    return sorted(set(chosen))
+
+
 def pdf_jobs(directory, languages, slug=None):
     """Every leaflet to check: (entry, format, language)."""
     services = [directory.services[slug]] if slug else list(directory.services.values())
@@ -66,7 +140,7 @@ def pdf_jobs(directory, languages, slug=None):
             if f != "easy-read" or s.easy_read for code in languages]
 
 
-def run(app, slug=None, jobs=2, progress=None, browser=True):
+def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False):
     """Check the app's directory (or one entry); return a Report."""
     directory = app.extensions["directory"]
     languages = list(app.extensions["languages"])
@@ -89,11 +163,12 @@ def run(app, slug=None, jobs=2, progress=None, browser=True):
           + ([] if slug else content_rules.catalogue_findings(app.config["TRANSLATIONS_DIR"])))
     timed("bsl", lambda: [f for s in services for f in content_rules.bsl_findings(s)])
 
-    global _page_memory
+    global _page_memory, _leaflet_memory
     pdf = pdf_jobs(directory, languages, slug)
     pages = page_rules.page_paths(directory, slug)
     _page_memory = memory.load_pages(app.config["INSTANCE_DIR"])
-    seen = {}
+    _leaflet_memory = memory.load_leaflets(app.config["INSTANCE_DIR"])
+    seen, looked_at = {}, {}
 
     def pages_done(results):
         found = []
@@ -103,26 +178,57 @@ def run(app, slug=None, jobs=2, progress=None, browser=True):
             progress and progress(len(languages))
         return found
 
-    def pdfs_done(results):
-        found = []
-        for result in results:
-            found += result
+    def leaflets_looked_at(results):
+        found, looked = [], []
+        for job, key, leaflet_paths, leaflet_found, own in results:
+            looked.append((job, key, leaflet_paths, leaflet_found, own))
+            if key is not None:
+                looked_at[key] = (leaflet_paths, leaflet_found, own)
+            found += leaflet_found
             progress and progress(1)
+        report.made = choose_leaflets(looked, every_leaflet)
+        return found
+
+    def pdfs_read(map_):
+        """Read the chosen PDFs; where one breaks a rule, every leaflet of its kind."""
+        results = dict(zip(report.made, map_(_check_pdf, report.made)))
+        broken = {job[1:] for job, found in results.items() if found}
+        if broken:
+            more = [job for job in pdf if job[1:] in broken and job not in results
+                    and not any(f.rule == "pdf_missing_glyphs" for f in failing_words.get(job, ()))]
+            results.update(zip(more, map_(_check_pdf, more)))
+            report.made = sorted(results)
+        return [finding for found in results.values() for finding in found]
+
+    failing_words = {}
+
+    def leaflets(map_):
+        found = leaflets_looked_at(map_(_look_at_leaflet, pdf))
+        for finding in found:
+            failing_words.setdefault((finding.entry, _FORMAT_OF[finding.format], finding.language),
+                                     []).append(finding)
         return found
 
     if jobs > 1 and len(pdf) + len(pages) > 8:
         config = {key: app.config[key] for key in ("CONTENT_DIR", "INSTANCE_DIR", "STATIC_DIR",
                                                    "TRANSLATIONS_DIR", "SITE_URL", "PICTURES_DIR")}
         with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (config,)) as pool:
-            timed("pdf", lambda: pdfs_done(pool.imap(_check_pdf, pdf, chunksize=4)))
+            def map_(work, items):
+                return pool.imap(work, items, chunksize=8)
+
+            timed("leaflets", lambda: leaflets(map_))
+            timed("pdf", lambda: pdfs_read(lambda work, items: pool.imap(work, items, chunksize=1)))
             timed("web pages", lambda: pages_done(pool.imap(_check_page, pages, chunksize=4)))
     else:
         _use_app(app)
-        timed("pdf", lambda: pdfs_done(map(_check_pdf, pdf)))
+        timed("leaflets", lambda: leaflets(map))
+        timed("pdf", lambda: pdfs_read(map))
         timed("web pages", lambda: pages_done(map(_check_page, pages)))
     # A whole run keeps only what it saw; a run on one entry adds to what was there.
-    memory.save_pages(app.config["INSTANCE_DIR"], seen if not slug else {**_page_memory, **seen})
-    _page_memory = {}
+    directory_dir = app.config["INSTANCE_DIR"]
+    memory.save_pages(directory_dir, seen if not slug else {**_page_memory, **seen})
+    memory.save_leaflets(directory_dir, looked_at if not slug else {**_leaflet_memory, **looked_at})
+    _page_memory, _leaflet_memory = {}, {}
     report.checked = len(pdf) + len(pages) * len(languages)
     if browser and not slug:
         from . import browser_rules
@@ -132,6 +238,9 @@ def run(app, slug=None, jobs=2, progress=None, browser=True):
     report.review = review_items(services, languages)
     report.coverage = coverage(services, languages, report.findings)
     return report
+
+
+_FORMAT_OF = {shown: format for format, shown in pdf_rules.FORMAT_NAMES.items()}
 
 
 def work_size(app, slug=None, browser=True):

@@ -8,6 +8,7 @@ import base64
 import datetime
 import hashlib
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -47,6 +48,7 @@ def in_language(app, code):
         yield
 
 
+@lru_cache(maxsize=256)   # a leaflet's page and BSL links come up again in its other formats
 def qr_data_uri(url):
     """A QR code for url as an SVG data: URI, black on white."""
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light="#ffffff", border=2)
@@ -89,18 +91,22 @@ def _entry(service, format, code):
     }
 
 
-def _context(format, title, description):
+def _context(format, title, description, qr=qr_data_uri):
     directory = current_app.extensions["directory"]
     return {"site": directory.site, "format": format, "title": title, "description": description,
-            "qr": qr_data_uri, "lang": current_language(), "today": datetime.date.today()}
+            "qr": qr, "lang": current_language(), "today": datetime.date.today()}
 
 
-def leaflet_html(service, format):
-    """The print HTML of one entry in the current language."""
+def leaflet_html(service, format, qr=qr_data_uri):
+    """The print HTML of one entry in the current language.
+
+    qr makes the QR codes' data: URIs; the checks, which only want the leaflet's shape
+    (`shapes.py`), pass one that gives the same code every time (a QR code takes 20 ms).
+    """
     if format not in FORMATS:
         raise NotAvailable(f"'{format}' is not a format: use one of {', '.join(FORMATS)}")
     entry = _entry(service, format, current_language().code)
-    context = {**_context(format, entry["title"], entry["service"].summary), **entry}
+    context = {**_context(format, entry["title"], entry["service"].summary, qr), **entry}
     return render_template("print/leaflet.html", **context)
 
 
@@ -159,14 +165,35 @@ def printed_texts(service, code):
     return texts
 
 
-def check_printable(services, code):
-    """Raise MissingGlyphs naming the file and field of text no installed font can draw."""
+def unprintable(services, code):
+    """(file, field, message) for each printed text with characters no installed font has."""
     for service in services:
         for file, field, text in printed_texts(service, code):
             missing = uncovered(text)
             if missing:
-                raise MissingGlyphs(f"{file}: {field}: {describe(missing)} cannot be printed: "
+                yield file, field, (f"{describe(missing)} cannot be printed: "
                                     "no installed font has these characters")
+
+
+def outside_chosen_fonts(services, code):
+    """(file, field, characters) of printed text the fonts chosen for the language cannot draw.
+
+    WeasyPrint draws these with whatever installed font has them, which may be a serif or
+    an italic face: such a leaflet is not like the others of its shape.
+    """
+    languages = current_app.extensions["languages"]
+    families = dict.fromkeys([languages[code].font, languages[DEFAULT].font])
+    for service in services:
+        for file, field, text in printed_texts(service, code):
+            missing = set.intersection(*(set(uncovered(text, family)) for family in families))
+            if missing:
+                yield file, field, [c for c in dict.fromkeys(text) if c in missing]
+
+
+def check_printable(services, code):
+    """Raise MissingGlyphs naming the file and field of text no installed font can draw."""
+    for file, field, message in unprintable(services, code):
+        raise MissingGlyphs(f"{file}: {field}: {message}")
 
 
 def _checked_pdf(html, services, code):
