@@ -143,7 +143,7 @@ def test_bsl_sample():
 GOOD = dict(pdfua_part="1", marked=True, has_structure_tree=True, title="Leaflet",
             display_doc_title=True, lang="en", figures=1, figures_without_alt=0,
             fonts={"Noto-Sans": True}, font_sizes=[(18.0, "Noto-Sans")], italic_fonts=[],
-            missing_glyphs=0, pages=1)
+            serif_fonts=[], missing_glyphs=0, pages=1, misaligned=[])
 
 
 @pytest.mark.parametrize("rule, change, format", [
@@ -157,6 +157,8 @@ GOOD = dict(pdfua_part="1", marked=True, has_structure_tree=True, title="Leaflet
     ("large_print_font_size", {"font_sizes": [(12.0, "Noto-Sans")]}, "large-print"),
     ("easy_read_font_size", {"font_sizes": [(14.0, "Noto-Sans")]}, "easy-read"),
     ("print_italics", {"italic_fonts": ["Noto-Sans-Italic"]}, "large-print"),
+    ("print_serif", {"serif_fonts": ["Noto-Serif"]}, "easy-read"),
+    ("print_alignment", {"misaligned": ["page 1: a paragraph of 4 lines is justified"]}, "standard"),
 ])
 def test_pdf_rule(rule, change, format):
     flagged = pdf_rules.pdf_findings("x", format, "en", PdfFacts(**{**GOOD, **change}))
@@ -171,6 +173,53 @@ def test_pdf_rules_on_a_real_untagged_pdf_without_alt(tmp_path):
     found = rules_of(pdf_rules.pdf_findings("x", "large-print", "en", facts))
     assert {"pdf_ua_identifier", "pdf_not_tagged", "pdf_title", "pdf_lang",
             "large_print_font_size"} <= set(found)
+
+
+SAY = ("Ask us for help with your care. We can visit you at home, talk on the phone, or meet "
+       "you at a place near you. We will listen and help you find what you need to stay safe. ")
+URDU = ("ہم آپ کی مدد کر سکتے ہیں۔ ہم آپ کے گھر آ سکتے ہیں، فون پر بات کر سکتے ہیں، یا آپ کے "
+        "قریب کسی جگہ مل سکتے ہیں۔ ہم سنیں گے اور آپ کی مدد کریں گے۔ ")
+
+
+def printed(style, text=SAY, lang="en", direction="ltr", font="Noto Sans"):
+    """What pikepdf reads from a real PDF: paragraphs of 3 and 6 lines, and a list."""
+    html = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><title>T</title><style>'
+            f'body {{ font-family: "{font}"; font-size: 18pt }} p {{ {style} }}</style></head><body>'
+            f"<p>{text}</p><p>{text * 2}</p><ul><li>{text}</li></ul>"
+            f'<p dir="ltr">0121 496 0100, 0121 496 0101, 0121 496 0102, 0121 496 0103</p></body></html>')
+    return read_pdf(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+
+
+@pytest.mark.parametrize("case, style, expected", [
+    ("print_left_aligned", "", ""),
+    ("print_justified", "text-align: justify", "justified"),
+    ("print_centred", "text-align: center", "centred"),
+    ("print_right_aligned", "text-align: right", "on the right"),
+])
+def test_alignment_is_read_from_the_pdf(case, style, expected):
+    facts = printed(style)
+    found = pdf_rules.pdf_findings("x", "large-print", "en", facts)
+    if expected:
+        assert rules_of(found) == ["print_alignment"] and expected in found[0].message, found
+    else:
+        assert found == [] and facts.misaligned == []
+
+
+@pytest.mark.parametrize("case, style, expected", [
+    ("print_urdu_lined_up_right", "", ""),
+    ("print_urdu_justified", "text-align: justify", "justified"),
+    ("print_urdu_centred", "text-align: center", "centred"),
+])
+def test_right_to_left_text_is_lined_up_on_the_right(case, style, expected):
+    facts = printed(style, URDU * 2, "ur", "rtl", "Noto Nastaliq Urdu")
+    messages = "; ".join(facts.misaligned)
+    assert (expected in messages) if expected else messages == ""
+
+
+def test_serif_font_is_read_from_the_pdf():
+    assert rules_of(pdf_rules.pdf_findings("x", "large-print", "en", printed("", font="Noto Serif"))) \
+        == ["print_serif"]
+    assert printed("").serif_fonts == []
 
 
 def test_pdf_unreadable():
@@ -255,6 +304,7 @@ def test_every_rule_has_a_test():
         "content_problem", "bsl_sample", "pdf_ua_identifier", "pdf_not_tagged", "pdf_title",
         "pdf_lang", "pdf_figure_without_alt", "pdf_font_not_embedded", "pdf_missing_glyphs",
         "large_print_font_size", "easy_read_font_size", "print_italics", "pdf_unreadable",
+        "print_serif", "print_alignment",
         "page_structure", "hreflang_not_reciprocal", "page_error", "page_axe", "page_reflow_320",
         "page_text_200", "page_timeout", "browser_unavailable"}
     assert set(RULES) == tested

@@ -23,6 +23,12 @@ rule("easy_read_font_size", "pdf", ERROR, "Easy read text is smaller than 16 poi
      "Mencap easy read guidance", "Keep easy-read.css at 16pt or more.")
 rule("print_italics", "pdf", ERROR, "Large print or easy read text is in italics",
      "RNIB / UKAAF clear and large print guidance", "Remove italic styles from the print CSS.")
+rule("print_serif", "pdf", ERROR, "Large print or easy read text is in a serif font",
+     "RNIB / UKAAF clear and large print guidance; Mencap easy read guidance",
+     "Use a sans serif face (the language's font in site.yaml, with Noto Sans).")
+rule("print_alignment", "pdf", ERROR, "Printed text is justified, centred or lined up on the wrong side",
+     "RNIB / UKAAF clear and large print guidance (left aligned, ragged right)",
+     "Keep text-align: start in the print CSS; never justify or centre paragraphs.")
 rule("pdf_unreadable", "pdf", ERROR, "The PDF cannot be made or opened",
      "Directory content policy", "See the message.")
 
@@ -61,4 +67,8 @@ def pdf_findings(slug, format, code, facts=None, error=None, file=""):
             add(rule_id, f"smallest text is {facts.smallest_font_size:g}pt")
         if facts.italic_fonts:
             add("print_italics", ", ".join(facts.italic_fonts))
+        if facts.serif_fonts:
+            add("print_serif", ", ".join(facts.serif_fonts))
+    if facts.misaligned:
+        add("print_alignment", "; ".join(facts.misaligned))
     return found

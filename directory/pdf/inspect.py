@@ -5,6 +5,7 @@ Everything here is read from the PDF file itself, not from the HTML it was made 
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,8 +30,12 @@ class PdfFacts:
     fonts: dict = field(default_factory=dict)       # name -> embedded?
     font_sizes: list = field(default_factory=list)  # (size in pt, font name) of every text shown
     italic_fonts: list = field(default_factory=list)
+    serif_fonts: list = field(default_factory=list)
     missing_glyphs: int = 0
     pages: int = 0
+    # Paragraphs of two lines or more whose lines are not lined up at the start and
+    # ragged at the end: "page 2: 'Who it is for' (4 lines) is centred" (the first few).
+    misaligned: list = field(default_factory=list)
 
     @property
     def smallest_font_size(self):
@@ -69,11 +74,37 @@ def read_pdf(path_or_bytes):
         facts.has_structure_tree = "/StructTreeRoot" in root
         facts.display_doc_title = bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))
         facts.lang = str(root.Lang) if "/Lang" in root else None
+        parents = {}
         if facts.has_structure_tree:
             _walk_structure(root.StructTreeRoot, facts)
-        for page in pdf.pages:
-            _read_page(page, facts)
+            parents = _number_tree(root.StructTreeRoot.get("/ParentTree"))
+        right_to_left = (facts.lang or "").split("-")[0] in RIGHT_TO_LEFT
+        for number, page in enumerate(pdf.pages, 1):
+            lines = _read_page(page, facts)
+            owners = parents.get(int(page.get("/StructParents", -1)))
+            _judge_alignment(number, lines, owners, right_to_left, facts)
     return facts
+
+
+RIGHT_TO_LEFT = ("ar", "ur", "fa", "he", "ps", "yi")
+# How far apart (in points) line starts or ends may be and still count as lined up: lined
+# up lines are placed at the same point; ragged ones differ by parts of a word.
+LINED_UP = 0.5
+SERIF_NAMES = ("Serif", "Times", "Georgia", "Garamond", "Cambria", "Baskerville")
+
+
+def _number_tree(node, found=None, seen=None):
+    """{number: value} of a PDF number tree (the structure tree's ParentTree)."""
+    found, seen = ({} if found is None else found), (set() if seen is None else seen)
+    if not isinstance(node, pikepdf.Dictionary) or node.objgen in seen:
+        return found
+    seen.add(node.objgen)
+    numbers = node.get("/Nums", [])
+    for index in range(0, len(numbers) - 1, 2):
+        found[int(numbers[index])] = numbers[index + 1]
+    for kid in node.get("/Kids", []):
+        _number_tree(kid, found, seen)
+    return found
 
 
 def _walk_structure(node, facts, seen=None):
@@ -102,10 +133,61 @@ def _font_info(font):
     embedded = descriptor is not None and any(
         key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
     name = str(font.get("/BaseFont", "?")).lstrip("/")
-    italic = descriptor is not None and (
-        float(descriptor.get("/ItalicAngle", 0)) != 0 or int(descriptor.get("/Flags", 0)) & 64)
+    flags = int(descriptor.get("/Flags", 0)) if descriptor is not None else 0
+    italic = descriptor is not None and (float(descriptor.get("/ItalicAngle", 0)) != 0 or flags & 64)
+    family = name.split("+")[-1]
+    serif = bool(flags & 2) or ("Sans" not in family and any(word in family for word in SERIF_NAMES))
     two_byte = str(font.get("/Subtype")) == "/Type0"
-    return name, embedded, bool(italic), two_byte
+    return name, embedded, bool(italic), two_byte, serif, _widths(font, two_byte), _spaces(font)
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+_BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _spaces(font):
+    """The codes the font's ToUnicode map says are spaces: they show nothing."""
+    try:
+        cmap = font.ToUnicode.read_bytes()
+    except (AttributeError, KeyError, pikepdf.PdfError):
+        return frozenset()
+    spaces = set()
+    for kind, body in re.findall(rb"begin(bfchar|bfrange)(.*?)end\1", cmap, flags=re.S):
+        if kind == b"bfrange":
+            for first, last, target in _BFRANGE.findall(body):
+                for offset in range(int(last, 16) - int(first, 16) + 1):
+                    if (int(target, 16) + offset) in (0x20, 0xA0, 0x3000):
+                        spaces.add(int(first, 16) + offset)
+        else:
+            for code, target in _BFCHAR.findall(body):
+                text = bytes.fromhex(target.decode()).decode("utf-16-be", "replace") if target else "x"
+                if text.isspace():
+                    spaces.add(int(code, 16))
+    return frozenset(spaces)
+
+
+def _widths(font, two_byte):
+    """(width of each glyph code in thousandths of the size, the width of any other)."""
+    widths = {}
+    if two_byte:
+        cid_font = font.DescendantFonts[0]
+        table = list(cid_font.get("/W", []))
+        index = 0
+        while index < len(table) - 1:
+            first = int(table[index])
+            if isinstance(table[index + 1], pikepdf.Array):
+                for offset, width in enumerate(table[index + 1]):
+                    widths[first + offset] = float(width)
+                index += 2
+            else:
+                for code in range(first, int(table[index + 1]) + 1):
+                    widths[code] = float(table[index + 2])
+                index += 3
+        return widths, float(cid_font.get("/DW", 1000))
+    first = int(font.get("/FirstChar", 0))
+    for offset, width in enumerate(font.get("/Widths", [])):
+        widths[first + offset] = float(width)
+    return widths, float(font.get("/FontDescriptor", {}).get("/MissingWidth", 0))
 
 
 def _multiply(a, b):
@@ -115,16 +197,23 @@ def _multiply(a, b):
 
 
 def _read_page(page, facts):
+    """Read one page's fonts and text into facts; return its lines of text.
+
+    A line is [marked content id, x where its glyphs start, x where they end, y], in points.
+    """
     resources = page.get("/Resources", {})
-    fonts = {}
+    fonts, lines = {}, []
     for name, font in resources.get("/Font", {}).items():
         info = _font_info(font)
         fonts[name] = info
         facts.fonts[info[0]] = info[1]
         if info[2] and info[0] not in facts.italic_fonts:
             facts.italic_fonts.append(info[0])
+        if info[4] and info[0] not in facts.serif_fonts:
+            facts.serif_fonts.append(info[0])
     ctm = [1, 0, 0, 1, 0, 0]
-    stack, tm, font, size, artifact = [], [1, 0, 0, 1, 0, 0], None, 0, []
+    stack, tm, font, size, artifact, marks = [], [1, 0, 0, 1, 0, 0], None, 0, [], []
+    line_matrix = tm
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op == "q":
@@ -134,26 +223,111 @@ def _read_page(page, facts):
         elif op == "cm":
             ctm = _multiply([float(x) for x in operands], ctm)
         elif op == "BT":
-            tm = [1, 0, 0, 1, 0, 0]
+            tm = line_matrix = [1, 0, 0, 1, 0, 0]
         elif op == "Tm":
-            tm = [float(x) for x in operands]
+            tm = line_matrix = [float(x) for x in operands]
+        elif op in ("Td", "TD"):
+            tm = line_matrix = _multiply([1, 0, 0, 1, float(operands[0]), float(operands[1])], line_matrix)
         elif op == "Tf":
             font, size = str(operands[0]), float(operands[1])
         elif op == "BDC" or op == "BMC":
             artifact.append(str(operands[0]) == "/Artifact")
+            properties = operands[1] if op == "BDC" and len(operands) > 1 else None
+            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            marks.append(int(mcid) if mcid is not None else (marks[-1] if marks else None))
         elif op == "EMC":
             artifact and artifact.pop()
+            marks and marks.pop()
         elif op in ("Tj", "TJ", "'", '"'):
             strings = operands[0] if op == "TJ" else [operands[-1]]
             glyph_bytes = b"".join(bytes(s) for s in strings if isinstance(s, pikepdf.String))
+            info = fonts.get(font)
+            matrix = _multiply(tm, ctm)
+            advance, left, right = _advance(strings, info, size) if info else (0.0, None, None)
+            tm = _multiply([1, 0, 0, 1, advance, 0], tm)   # a show of moves alone moves too
             if not glyph_bytes:
                 continue
-            info = fonts.get(font)
             if info and info[3]:
                 gids = [int.from_bytes(glyph_bytes[i:i + 2], "big") for i in range(0, len(glyph_bytes), 2)]
                 facts.missing_glyphs += gids.count(0)
             if any(artifact):
                 continue
-            matrix = _multiply(tm, ctm)
             scale = (matrix[2] ** 2 + matrix[3] ** 2) ** 0.5
             facts.font_sizes.append((round(size * scale, 2), info[0] if info else font))
+            if marks and marks[-1] is not None and left is not None:
+                start, end = (_multiply([1, 0, 0, 1, x, 0], matrix)[4] for x in (left, right))
+                lines.append([marks[-1], min(start, end), max(start, end), matrix[5]])
+    return lines
+
+
+def _advance(strings, info, size):
+    """How far a shown string moves the pen, and where its visible glyphs start and end.
+
+    In text space, before scaling: (advance, left, right), left and right None when it
+    shows only spaces and glyphs of no width (marks placed above or below a letter move
+    the pen forward and back again round them: where it is then says nothing of where a
+    line ends).
+    """
+    widths, default = info[5]
+    spaces = info[6]
+    step = 2 if info[3] else 1
+    pen, left, right = 0.0, None, None
+    for piece in strings:
+        if isinstance(piece, pikepdf.String):
+            data = bytes(piece)
+            for index in range(0, len(data) - step + 1, step):
+                code = int.from_bytes(data[index:index + step], "big")
+                width = widths.get(code, default) / 1000 * size
+                if width > 0 and code not in spaces:
+                    left = pen if left is None else min(left, pen)
+                    right = pen + width if right is None else max(right, pen + width)
+                pen += width
+        else:
+            pen -= float(piece) / 1000 * size
+    return pen, left, right
+
+
+def _judge_alignment(page_number, lines, owners, right_to_left, facts):
+    """Note paragraphs whose lines are centred, justified, or lined up at the wrong side.
+
+    Lines are put together into paragraphs by the structure element that owns their
+    marked content.  Left to right text must be lined up on the left and ragged on the
+    right; right to left text on the right (or the left, for a left to right part such
+    as a phone number).  Justified text (every line but the last the same width) fails;
+    it is judged on paragraphs of four lines or more, where three ragged lines ending
+    within half a point of each other would be a rare chance.
+    """
+    if owners is None:
+        return
+    paragraphs = {}
+    for mcid, start, end, y in lines:
+        try:
+            owner = owners[mcid]
+        except (IndexError, TypeError, KeyError):
+            continue
+        parent = owner.get("/P") if isinstance(owner, pikepdf.Dictionary) else None
+        key = parent.objgen if isinstance(parent, pikepdf.Dictionary) else owner.objgen
+        rows = paragraphs.setdefault(key, {})
+        row = rows.setdefault(round(y * 2) / 2, [start, end])
+        row[0], row[1] = min(row[0], start), max(row[1], end)
+    for rows in paragraphs.values():
+        if len(rows) < 2:
+            continue
+        ordered = [rows[y] for y in sorted(rows, reverse=True)]      # top line first
+        starts, ends = [r[0] for r in ordered], [r[1] for r in ordered]
+
+        def even(values):
+            return max(values) - min(values) <= LINED_UP
+
+        if len(ordered) >= 4 and even(starts[:-1]) and even(ends[:-1]) and not (even(starts) and even(ends)):
+            problem = "justified"
+        elif even(starts):
+            continue                         # lined up on the left
+        elif even(ends):
+            if right_to_left:
+                continue                     # lined up on the right, in right to left text
+            problem = "lined up on the right"
+        else:
+            problem = "centred (or lined up on neither side)"
+        if len(facts.misaligned) < 5:
+            facts.misaligned.append(f"page {page_number}: a paragraph of {len(ordered)} lines is {problem}")
