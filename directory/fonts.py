@@ -60,11 +60,15 @@ def _drawable(character):
     return not (character.isspace() or unicodedata.category(character) in ("Cc", "Cf"))
 
 
+@lru_cache(maxsize=64)
+def stack_coverage(family=None):
+    """What a family with Noto Sans behind it covers (None: every installed font)."""
+    return family_coverage(family) | family_coverage(BASE_FAMILY) if family else family_coverage()
+
+
 def uncovered(text, family=None):
     """The characters of text (in order, once each) that family cannot draw."""
-    coverage = family_coverage(family)
-    if family:
-        coverage = coverage | family_coverage(BASE_FAMILY)
+    coverage = stack_coverage(family)
     return [c for c in dict.fromkeys(text) if _drawable(c) and c not in coverage]
 
 

@@ -12,6 +12,7 @@ finding names the leaflets it is really in.  `every_leaflet=True` makes and read
 import collections
 import multiprocessing
 import re
+import threading
 import time
 
 from ..pdf import FORMATS as PRINT_FORMATS
@@ -25,10 +26,14 @@ _leaflet_memory = {}   # the same, for what the first step found in each leaflet
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-def _start_worker(config):
-    from .. import create_app
+def _start_worker():
+    """In a forked worker: let go of what must not be shared with the parent process."""
+    from ..db import db
 
-    _use_app(create_app(config))
+    search = _worker_app.extensions["search"]
+    search._generation, search._lock = None, threading.Lock()   # open the index afresh
+    with _worker_app.app_context():
+        db.engine.dispose(close=False)   # the parent's database connections stay the parent's
 
 
 def _use_app(app):
@@ -54,9 +59,16 @@ def _same_qr(url):
     return qr_data_uri("https://example.org/")
 
 
+def _look_at_leaflets(slug):
+    """The first step for every leaflet of one entry: [(job, key, paths, findings, own)]."""
+    directory = _worker_app.extensions["directory"]
+    languages = list(_worker_app.extensions["languages"])
+    return [_look_at_leaflet(job) for job in pdf_jobs(directory, languages, slug)]
+
+
 def _look_at_leaflet(job):
     """The first step for one leaflet: (job, key, paths, findings, needs its own PDF)."""
-    from ..pdf.documents import in_language, leaflet_html, outside_chosen_fonts, pdf_key, unprintable
+    from ..pdf.documents import font_report, in_language, leaflet_html, pdf_key
     from ..pdf.shapes import paths
 
     slug, format, code = job
@@ -69,14 +81,14 @@ def _look_at_leaflet(job):
             if remembered is not None:
                 return (job, key, *remembered)
             html = leaflet_html(service, format, qr=_same_qr)
+            unprintable, elsewhere = font_report(service, code)
             found = [Finding("pdf_missing_glyphs", slug, shown, code, f"{field}: {message}", str(file))
-                     for file, field, message in unprintable([service], code)]
+                     for file, field, message in unprintable]
             title = _TITLE.search(html)
             if not title or not title.group(1).strip():
                 found.append(Finding("pdf_title", slug, shown, code, "the leaflet's <title> is empty",
                                      str(service.source)))
-            own = any(True for _ in outside_chosen_fonts([service], code))
-            return job, key, paths(html), found, own
+            return job, key, paths(html), found, elsewhere
     except Exception as error:  # a leaflet that cannot be made is a finding, not a crash
         return job, None, frozenset(), pdf_rules.pdf_findings(
             slug, format, code, error=f"{type(error).__name__}: {error}", file=service.source), False
@@ -180,12 +192,13 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
 
     def leaflets_looked_at(results):
         found, looked = [], []
-        for job, key, leaflet_paths, leaflet_found, own in results:
-            looked.append((job, key, leaflet_paths, leaflet_found, own))
-            if key is not None:
-                looked_at[key] = (leaflet_paths, leaflet_found, own)
-            found += leaflet_found
-            progress and progress(1)
+        for entry_results in results:
+            for job, key, leaflet_paths, leaflet_found, own in entry_results:
+                looked.append((job, key, leaflet_paths, leaflet_found, own))
+                if key is not None:
+                    looked_at[key] = (leaflet_paths, leaflet_found, own)
+                found += leaflet_found
+            progress and progress(len(entry_results))
         report.made = choose_leaflets(looked, every_leaflet)
         return found
 
@@ -203,20 +216,18 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
     failing_words = {}
 
     def leaflets(map_):
-        found = leaflets_looked_at(map_(_look_at_leaflet, pdf))
+        found = leaflets_looked_at(map_(_look_at_leaflets, [s.slug for s in services]))
         for finding in found:
             failing_words.setdefault((finding.entry, _FORMAT_OF[finding.format], finding.language),
                                      []).append(finding)
         return found
 
     if jobs > 1 and len(pdf) + len(pages) > 8:
-        config = {key: app.config[key] for key in ("CONTENT_DIR", "INSTANCE_DIR", "STATIC_DIR",
-                                                   "TRANSLATIONS_DIR", "SITE_URL", "PICTURES_DIR")}
-        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (config,)) as pool:
-            def map_(work, items):
-                return pool.imap(work, items, chunksize=8)
-
-            timed("leaflets", lambda: leaflets(map_))
+        # The workers are forked from this process and so start with its app, its
+        # directory already loaded (loading 1,000 entries again would take each 10 s).
+        _use_app(app)
+        with multiprocessing.get_context("fork").Pool(jobs, _start_worker) as pool:
+            timed("leaflets", lambda: leaflets(lambda work, items: pool.imap(work, items, chunksize=2)))
             timed("pdf", lambda: pdfs_read(lambda work, items: pool.imap(work, items, chunksize=1)))
             timed("web pages", lambda: pages_done(pool.imap(_check_page, pages, chunksize=4)))
     else:

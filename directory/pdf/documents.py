@@ -165,29 +165,37 @@ def printed_texts(service, code):
     return texts
 
 
+def font_report(service, code):
+    """What the fonts make of the words an entry's leaflets print in language code.
+
+    (unprintable, elsewhere): unprintable is [(file, field, message)] for text no
+    installed font can draw; elsewhere is True when some text needs a font other than
+    the ones chosen for the language and for English (WeasyPrint then falls back to any
+    installed font that has it, which may be a serif or an italic face).  Worked out
+    once for each loaded entry and language, like its fingerprint.
+    """
+    reports = service.__dict__.setdefault("_font_reports", {})
+    if code not in reports:
+        texts = printed_texts(service, code)
+        characters = "".join(dict.fromkeys("".join(text for _, _, text in texts)))
+        unprintable = []
+        if uncovered(characters):
+            for file, field, text in texts:
+                missing = uncovered(text)
+                if missing:
+                    unprintable.append((file, field, f"{describe(missing)} cannot be printed: "
+                                                     "no installed font has these characters"))
+        languages = current_app.extensions["languages"]
+        families = dict.fromkeys([languages[code].font, languages[DEFAULT].font])
+        elsewhere = bool(set.intersection(*(set(uncovered(characters, f)) for f in families)))
+        reports[code] = (unprintable, elsewhere)
+    return reports[code]
+
+
 def unprintable(services, code):
     """(file, field, message) for each printed text with characters no installed font has."""
     for service in services:
-        for file, field, text in printed_texts(service, code):
-            missing = uncovered(text)
-            if missing:
-                yield file, field, (f"{describe(missing)} cannot be printed: "
-                                    "no installed font has these characters")
-
-
-def outside_chosen_fonts(services, code):
-    """(file, field, characters) of printed text the fonts chosen for the language cannot draw.
-
-    WeasyPrint draws these with whatever installed font has them, which may be a serif or
-    an italic face: such a leaflet is not like the others of its shape.
-    """
-    languages = current_app.extensions["languages"]
-    families = dict.fromkeys([languages[code].font, languages[DEFAULT].font])
-    for service in services:
-        for file, field, text in printed_texts(service, code):
-            missing = set.intersection(*(set(uncovered(text, family)) for family in families))
-            if missing:
-                yield file, field, [c for c in dict.fromkeys(text) if c in missing]
+        yield from font_report(service, code)[0]
 
 
 def check_printable(services, code):

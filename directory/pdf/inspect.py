@@ -245,6 +245,9 @@ def _read_page(page, facts):
             matrix = _multiply(tm, ctm)
             advance, left, right = _advance(strings, info, size) if info else (0.0, None, None)
             tm = _multiply([1, 0, 0, 1, advance, 0], tm)   # a show of moves alone moves too
+            if marks and marks[-1] is not None and left is not None and not any(artifact):
+                start, end = (_multiply([1, 0, 0, 1, x, 0], matrix)[4] for x in (left, right))
+                lines.append([marks[-1], min(start, end), max(start, end), matrix[5]])
             if not glyph_bytes:
                 continue
             if info and info[3]:
@@ -254,9 +257,6 @@ def _read_page(page, facts):
                 continue
             scale = (matrix[2] ** 2 + matrix[3] ** 2) ** 0.5
             facts.font_sizes.append((round(size * scale, 2), info[0] if info else font))
-            if marks and marks[-1] is not None and left is not None:
-                start, end = (_multiply([1, 0, 0, 1, x, 0], matrix)[4] for x in (left, right))
-                lines.append([marks[-1], min(start, end), max(start, end), matrix[5]])
     return lines
 
 
@@ -284,6 +284,10 @@ def _advance(strings, info, size):
                 pen += width
         else:
             pen -= float(piece) / 1000 * size
+    if pen and not any(bytes(p) for p in strings if isinstance(p, pikepdf.String)):
+        # A move alone is room the layout gave: at the start of right to left text it is
+        # the line's right-hand end.
+        return pen, min(0.0, pen), max(0.0, pen)
     return pen, left, right
 
 
@@ -293,7 +297,8 @@ def _judge_alignment(page_number, lines, owners, right_to_left, facts):
     Lines are put together into paragraphs by the structure element that owns their
     marked content.  Left to right text must be lined up on the left and ragged on the
     right; right to left text on the right (or the left, for a left to right part such
-    as a phone number).  Justified text (every line but the last the same width) fails;
+    as a phone number); centred text fails.  Justified text (every line but the last
+    starting and ending at one place) fails too;
     it is judged on paragraphs of four lines or more, where three ragged lines ending
     within half a point of each other would be a rare chance.
     """
@@ -316,18 +321,23 @@ def _judge_alignment(page_number, lines, owners, right_to_left, facts):
         ordered = [rows[y] for y in sorted(rows, reverse=True)]      # top line first
         starts, ends = [r[0] for r in ordered], [r[1] for r in ordered]
 
-        def even(values):
-            return max(values) - min(values) <= LINED_UP
+        def spread(values):
+            return max(values) - min(values)
 
-        if len(ordered) >= 4 and even(starts[:-1]) and even(ends[:-1]) and not (even(starts) and even(ends)):
+        widths = [end - start for start, end in ordered]
+        if len(ordered) >= 4 and spread(starts[:-1]) <= LINED_UP and spread(ends[:-1]) <= LINED_UP \
+                and spread(widths) > LINED_UP:
             problem = "justified"
-        elif even(starts):
-            continue                         # lined up on the left
-        elif even(ends):
-            if right_to_left:
-                continue                     # lined up on the right, in right to left text
-            problem = "lined up on the right"
+        elif spread(widths) < 2 * LINED_UP:
+            continue                         # lines of one width: no telling how they line up
         else:
-            problem = "centred (or lined up on neither side)"
+            # The side the lines keep to is where they differ least: their starts (lined up
+            # on the left), their ends (on the right) or their middles (centred).  A line
+            # may end a little short, in a letter whose ink reaches past its width.
+            middles = [(start + end) / 2 for start, end in ordered]
+            side = min((spread(starts), "left"), (spread(ends), "right"), (spread(middles), "centre"))[1]
+            if side == "left" or (side == "right" and right_to_left):
+                continue
+            problem = "lined up on the right" if side == "right" else "centred"
         if len(facts.misaligned) < 5:
             facts.misaligned.append(f"page {page_number}: a paragraph of {len(ordered)} lines is {problem}")
