@@ -33,7 +33,7 @@ test: test-setup
 	$(BIN)/pytest
 	$(BIN)/directory content-check
 	$(BIN)/directory index
-	$(BIN)/directory check --json instance/check.json --html instance/check.html
+	$(BIN)/directory check --every-leaflet --json instance/check.json --html instance/check.html
 
 setup: system $(VENV)/.installed static/build/manifest.json translations database
 
