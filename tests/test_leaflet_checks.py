@@ -19,7 +19,7 @@ from directory.pdf.documents import TEMPLATES
 
 from .conftest import ROOT, make_app
 
-KEEP = ("form-friends", "memory-cafe-millbrook", "blue-badge-scheme")   # the last two: no easy read
+KEEP = ("form-friends", "memory-cafe-millbrook", "blue-badge-scheme")
 WITH_EMAIL = {"form-friends", "blue-badge-scheme"}                     # memory-cafe-millbrook has none
 
 
@@ -172,3 +172,27 @@ def test_words_only_another_font_can_draw_get_their_own_pdf(tmp_path):
     languages = list(app.extensions["languages"])
     assert {("blue-badge-scheme", f, code) for f in ("standard", "large-print") for code in languages} \
         <= set(report.made)
+
+
+def test_an_entrys_pages_are_made_again_only_when_what_they_are_made_from_changes(tmp_path, monkeypatch):
+    from directory.checks import page_rules
+
+    content = small_content(tmp_path)
+    fetched = []
+    real_fetch = page_rules.fetch_versions
+    monkeypatch.setattr(page_rules, "fetch_versions",
+                        lambda client, languages, path: fetched.append(path) or real_fetch(client, languages, path))
+    app = make_app(content, INSTANCE_DIR=tmp_path / "instance")
+    first = runner.run(app, jobs=1, browser=False)
+    entry_pages = {path for entry, _, path in page_rules.page_paths(app.extensions["directory"]) if entry}
+    assert entry_pages <= set(fetched)
+
+    fetched.clear()
+    again = runner.run(make_app(content, INSTANCE_DIR=tmp_path / "instance"), jobs=1, browser=False)
+    assert not entry_pages & set(fetched) and again.findings == first.findings
+
+    service = content / "services" / "memory-cafe-millbrook" / "service.yaml"
+    service.write_text(service.read_text().replace("Memory Café", "Memory Cafe", 1))
+    fetched.clear()
+    runner.run(make_app(content, INSTANCE_DIR=tmp_path / "instance"), jobs=1, browser=False)
+    assert entry_pages & set(fetched) == {p for p in entry_pages if p.startswith("/services/memory-cafe-millbrook")}

@@ -33,20 +33,22 @@ rule("page_timeout", "browser", ERROR, "The page did not load in the browser in 
 rule("browser_unavailable", "browser", ERROR, "The browser rules could not run",
      "Directory policy", "Install Debian's chromium and run 'make test' to install the rest.")
 
+# axe-core, then text at 200%, in one trip to the browser.
 _AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                           rules: {'target-size': {enabled: true}},
                                           resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.length, target: v.nodes.length ? String(v.nodes[0].target) : ''}));
-}"""
-_OVERFLOWS = "() => document.documentElement.scrollWidth > window.innerWidth + 1"
-_OVERFLOWS_AT_200 = """() => {
   const root = document.documentElement;
   root.style.fontSize = '200%';
-  const overflows = root.scrollWidth > window.innerWidth + 1;
+  const overflowsAt200 = root.scrollWidth > window.innerWidth + 1;
   root.style.fontSize = '';
-  return overflows;
+  return {overflowsAt200, violations: result.violations.map(v => ({id: v.id, impact: v.impact,
+    help: v.help, nodes: v.nodes.length, target: v.nodes.length ? String(v.nodes[0].target) : ''}))};
+}"""
+# How wide the page is, if it is wider than the window (0 if not).
+_OVERFLOWS = """() => {
+  const width = document.documentElement.scrollWidth;
+  return width > window.innerWidth + 1 ? width : 0;
 }"""
 
 
@@ -136,14 +138,15 @@ class Browser:
         try:
             await tab.set_viewport_size({"width": 1280, "height": 800})
             await tab.goto(url, timeout=TIMEOUT_MS, wait_until="load")
-            for violation in await tab.evaluate(_AXE_RUN, AXE_TAGS):
+            result = await tab.evaluate(_AXE_RUN, AXE_TAGS)
+            for violation in result["violations"]:
                 add("page_axe", f"{violation['id']} ({violation['impact']}): {violation['help']}; "
                                 f"{violation['nodes']} element(s), first {violation['target']}")
-            if await tab.evaluate(_OVERFLOWS_AT_200):
+            if result["overflowsAt200"]:
                 add("page_text_200", "the page is wider than the window")
             await tab.set_viewport_size({"width": 320, "height": 640})
-            if await tab.evaluate(_OVERFLOWS):
-                width = await tab.evaluate("() => document.documentElement.scrollWidth")
+            width = await tab.evaluate(_OVERFLOWS)
+            if width:
                 add("page_reflow_320", f"the page is {width} px wide in a 320 px window")
         except Exception as error:  # Playwright's timeout and navigation errors
             add("page_timeout", f"{type(error).__name__}: {str(error).splitlines()[0]}")

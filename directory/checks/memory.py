@@ -13,6 +13,7 @@ paths, so each set of paths is written once.
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Finding
@@ -80,8 +81,10 @@ def save_leaflets(instance_dir, leaflets):
             "version": leaflets_version()})
 
 
+@lru_cache(maxsize=1)
 def leaflets_version():
-    """What the first step found is only good for the code that found it."""
+    """What the first step found is only good for the code that found it (read once, so
+    a file edited while a run goes on cannot make the run disown its own findings)."""
     from .. import fonts
     from ..pdf import documents, shapes
     from . import runner

@@ -40,6 +40,39 @@ def page_paths(directory, slug=None):
     return paths
 
 
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def inputs_version(app):
+    """A hash of everything an entry's pages are made from besides the entry's own files.
+
+    The site's code, templates and stylesheets, the interface catalogues, the built
+    assets' names, the content's shared files (site, categories, areas) and the rules:
+    with the entry's fingerprint it keys what the rules found on its pages, so a repeat
+    run need not make the pages again to know nothing changed.
+    """
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    folders = [(PACKAGE, ("*.py", "*.html", "*.css")),
+               (Path(app.config["TRANSLATIONS_DIR"]), ("*.mo",)),
+               (Path(app.config["STATIC_DIR"]) / "build", ("manifest.json",)),
+               (Path(app.config["CONTENT_DIR"]), ("site.yaml", "taxonomy.yaml", "postcodes.csv",
+                                                  "synonyms.yaml", "easy-read-words.yaml"))]
+    for folder, patterns in folders:
+        files = sorted({path for pattern in patterns for path in folder.rglob(pattern)
+                        if "services" not in path.relative_to(folder).parts})
+        for path in files:
+            digest.update(str(path.relative_to(folder)).encode() + b"\x1f" + path.read_bytes())
+    digest.update(" ".join(app.extensions["languages"]).encode())
+    return digest.hexdigest()[:16]
+
+
+def entry_key(inputs, path, service):
+    """What the rules found on an entry's page is keyed by the page, the entry and the rest."""
+    from ..pdf.documents import fingerprint
+
+    return hashlib.sha256(f"{inputs}\x1f{path}\x1f{fingerprint(service)}".encode()).hexdigest()[:32]
+
+
 def fetch_versions(client, languages, path):
     """The page at path in every language: (language, url, HTTP status, HTML)."""
     versions = []

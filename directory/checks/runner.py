@@ -23,6 +23,7 @@ _worker_app = None
 _worker_client = None
 _page_memory = {}      # set before the workers are forked, so each inherits it
 _leaflet_memory = {}   # the same, for what the first step found in each leaflet
+_page_inputs = ""      # page_rules.inputs_version, worked out once a run
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
@@ -42,10 +43,20 @@ def _use_app(app):
 
 
 def _check_page(job):
-    """(key, findings) for one page type in every language; remembered ones reused."""
+    """(key, findings) for one page type in every language; remembered ones reused.
+
+    An entry's pages are remembered under a key of what they are made from, so a repeat
+    run does not make them again; the site's own pages (search, the statement, ...) are
+    always made, and remembered under a key of their HTML.
+    """
     entry, format, path = job
+    key = None
+    if entry:
+        key = page_rules.entry_key(_page_inputs, path, _worker_app.extensions["directory"].services[entry])
+        if key in _page_memory:
+            return key, _page_memory[key]
     versions = page_rules.fetch_versions(_worker_client, list(_worker_app.extensions["languages"]), path)
-    key = page_rules.versions_key(path, versions)
+    key = key or page_rules.versions_key(path, versions)
     found = _page_memory.get(key)
     if found is None:
         found = page_rules.versions_findings(versions, entry, format, path)
@@ -175,9 +186,10 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
           + ([] if slug else content_rules.catalogue_findings(app.config["TRANSLATIONS_DIR"])))
     timed("bsl", lambda: [f for s in services for f in content_rules.bsl_findings(s)])
 
-    global _page_memory, _leaflet_memory
+    global _page_memory, _leaflet_memory, _page_inputs
     pdf = pdf_jobs(directory, languages, slug)
     pages = page_rules.page_paths(directory, slug)
+    _page_inputs = page_rules.inputs_version(app)
     _page_memory = memory.load_pages(app.config["INSTANCE_DIR"])
     _leaflet_memory = memory.load_leaflets(app.config["INSTANCE_DIR"])
     seen, looked_at = {}, {}
