@@ -386,6 +386,17 @@ def test_browser_rule_flags(cases_server, case, rule):
         assert "color-contrast" in found[0].message
 
 
+def test_browser_rules_find_the_same_whichever_width_a_tab_was_left_at(cases_server):
+    """A tab starts each page at the width its last check ended at (wide, then narrow)."""
+    served, browser = cases_server
+    pages = [(f"{served.url}/{case}", case, "web", "en", None)
+             for case in ("page_too_wide", "page_nowrap_text", "page_low_contrast") for _ in range(3)]
+    found = browser.check_many(pages)
+    for case, rule in (("page_too_wide", "page_reflow_320"), ("page_nowrap_text", "page_text_200"),
+                       ("page_low_contrast", "page_axe")):
+        assert [f.rule for f in found if f.entry == case and f.rule == rule] == [rule] * 3, found
+
+
 def test_browser_rules_pass_a_good_page(cases_server):
     served, browser = cases_server
     assert browser.check(f"{served.url}/page_passes", "", "web", "en") == []

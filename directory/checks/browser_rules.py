@@ -20,6 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 15000
+WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 320, "height": 640}
 
 rule("page_axe", "browser", ERROR, "axe-core finds a WCAG 2.2 A or AA failure",
      "WCAG 2.2 A and AA, as tested by axe-core (with target-size)",
@@ -135,19 +136,31 @@ class Browser:
         def add(rule_id, message):
             found.append(Finding(rule_id, entry, format, language, f"{label}: {message}"))
 
-        try:
-            await tab.set_viewport_size({"width": 1280, "height": 800})
-            await tab.goto(url, timeout=TIMEOUT_MS, wait_until="load")
+        async def desktop():
             result = await tab.evaluate(_AXE_RUN, AXE_TAGS)
             for violation in result["violations"]:
                 add("page_axe", f"{violation['id']} ({violation['impact']}): {violation['help']}; "
                                 f"{violation['nodes']} element(s), first {violation['target']}")
             if result["overflowsAt200"]:
                 add("page_text_200", "the page is wider than the window")
-            await tab.set_viewport_size({"width": 320, "height": 640})
+
+        async def narrow():
             width = await tab.evaluate(_OVERFLOWS)
             if width:
                 add("page_reflow_320", f"the page is {width} px wide in a 320 px window")
+
+        try:
+            # A tab is left at the width of its last check, so the next page starts there
+            # and the window is resized once a page, not twice.
+            steps = [(WIDE, desktop), (NARROW, narrow)]
+            if tab.viewport_size == NARROW:
+                steps.reverse()
+            else:
+                await tab.set_viewport_size(WIDE)
+            await tab.goto(url, timeout=TIMEOUT_MS, wait_until="load")
+            await steps[0][1]()
+            await tab.set_viewport_size(steps[1][0])
+            await steps[1][1]()
         except Exception as error:  # Playwright's timeout and navigation errors
             add("page_timeout", f"{type(error).__name__}: {str(error).splitlines()[0]}")
         return found

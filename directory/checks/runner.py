@@ -219,19 +219,17 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
         results = dict(zip(report.made, map_(_check_pdf, report.made)))
         broken = {job[1:] for job, found in results.items() if found}
         if broken:
-            more = [job for job in pdf if job[1:] in broken and job not in results
-                    and not any(f.rule == "pdf_missing_glyphs" for f in failing_words.get(job, ()))]
+            more = [job for job in pdf if job[1:] in broken and job not in results and job not in cannot_make]
             results.update(zip(more, map_(_check_pdf, more)))
             report.made = sorted(results)
         return [finding for found in results.values() for finding in found]
 
-    failing_words = {}
+    cannot_make = set()   # leaflets whose words no font has, or whose HTML failed
 
     def leaflets(map_):
         found = leaflets_looked_at(map_(_look_at_leaflets, [s.slug for s in services]))
-        for finding in found:
-            failing_words.setdefault((finding.entry, _FORMAT_OF[finding.format], finding.language),
-                                     []).append(finding)
+        cannot_make.update((f.entry, _FORMAT_OF[f.format], f.language) for f in found
+                           if f.rule in ("pdf_missing_glyphs", "pdf_unreadable"))
         return found
 
     if jobs > 1 and len(pdf) + len(pages) > 8:
@@ -248,9 +246,9 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
         timed("pdf", lambda: pdfs_read(map))
         timed("web pages", lambda: pages_done(map(_check_page, pages)))
     # A whole run keeps only what it saw; a run on one entry adds to what was there.
-    directory_dir = app.config["INSTANCE_DIR"]
-    memory.save_pages(directory_dir, seen if not slug else {**_page_memory, **seen})
-    memory.save_leaflets(directory_dir, looked_at if not slug else {**_leaflet_memory, **looked_at})
+    instance = app.config["INSTANCE_DIR"]
+    memory.save_pages(instance, seen if not slug else {**_page_memory, **seen})
+    memory.save_leaflets(instance, looked_at if not slug else {**_leaflet_memory, **looked_at})
     _page_memory, _leaflet_memory = {}, {}
     report.checked = len(pdf) + len(pages) * len(languages)
     if browser and not slug:
