@@ -196,3 +196,20 @@ def test_an_entrys_pages_are_made_again_only_when_what_they_are_made_from_change
     fetched.clear()
     runner.run(make_app(content, INSTANCE_DIR=tmp_path / "instance"), jobs=1, browser=False)
     assert entry_pages & set(fetched) == {p for p in entry_pages if p.startswith("/services/memory-cafe-millbrook")}
+
+
+def test_a_whole_run_removes_pdfs_of_entries_as_they_no_longer_are(tmp_path):
+    content = small_content(tmp_path)
+    app = make_app(content, INSTANCE_DIR=tmp_path / "instance")
+    first = runner.run(app, jobs=1, browser=False)
+    cache = tmp_path / "instance" / "pdf-cache"
+    old = {path.name for path in cache.glob("*.pdf")}
+    assert len(old) == len(first.made)
+
+    service = content / "services" / "memory-cafe-millbrook" / "service.yaml"
+    service.write_text(service.read_text().replace("Memory Café", "Memory Cafe", 1))
+    again = runner.run(make_app(content, INSTANCE_DIR=tmp_path / "instance"), jobs=1, browser=False)
+    now = {path.name for path in cache.glob("*.pdf")}
+    # The changed entry's old PDFs are gone (with what was read from them); the rest stay.
+    assert now - old and old - now and len(now) == len(again.made)
+    assert {p.name.split(".")[0] for p in cache.glob("*.json")} <= {name.split(".")[0] for name in now}

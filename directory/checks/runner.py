@@ -14,6 +14,7 @@ import multiprocessing
 import re
 import threading
 import time
+from pathlib import Path
 
 from ..pdf import FORMATS as PRINT_FORMATS
 from . import content_rules, memory, page_rules, pdf_rules
@@ -247,6 +248,10 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
         timed("web pages", lambda: pages_done(map(_check_page, pages)))
     # A whole run keeps only what it saw; a run on one entry adds to what was there.
     instance = app.config["INSTANCE_DIR"]
+    if not slug:   # PDFs of entries as they no longer are (and booklets) are not kept
+        from ..pdf.cache import PdfCache
+
+        PdfCache(Path(instance) / "pdf-cache").prune(set(looked_at))
     memory.save_pages(instance, seen if not slug else {**_page_memory, **seen})
     memory.save_leaflets(instance, looked_at if not slug else {**_leaflet_memory, **looked_at})
     _page_memory, _leaflet_memory = {}, {}
