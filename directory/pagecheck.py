@@ -45,7 +45,7 @@ def check_page(html, rtl_languages=("ar", "ur", "fa", "he", "ps", "yi")):
     headings = [_text(h) for h in elements.get("h1", [])]
     if len(headings) != 1:
         problems.append(f"the page has {len(headings)} <h1> headings, not 1")
-    titles = [_text(t) for t in elements.get("title", [])]
+    titles = [_text(t) for t in root.findall("head/title")]   # not an SVG's <title>
     if len(titles) != 1 or not titles[0]:
         problems.append("the page has no <title>")
     elif headings and not titles[0].startswith(headings[0]):

@@ -216,6 +216,18 @@ def test_right_to_left_text_is_lined_up_on_the_right(case, style, expected):
     assert (expected in messages) if expected else messages == ""
 
 
+@pytest.mark.parametrize("case, body", [
+    ("print_centred_strong", "<p><strong>{}</strong></p>"),
+    ("print_centred_mixed_languages", '<p>Free. <span lang="pl">{}</span></p>'),
+])
+def test_alignment_of_text_inside_inline_elements_is_judged(case, body):
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>T</title><style>body {{ font-family: '
+            f'"Noto Sans"; font-size: 18pt }} p {{ text-align: center }}</style></head><body>'
+            f"{body.format(SAY * 2)}</body></html>")
+    facts = read_pdf(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+    assert any("centred" in problem for problem in facts.misaligned), facts.misaligned
+
+
 def test_serif_font_is_read_from_the_pdf():
     assert rules_of(pdf_rules.pdf_findings("x", "large-print", "en", printed("", font="Noto Serif"))) \
         == ["print_serif"]

@@ -5,8 +5,10 @@ happens when it is not (a broken style in some leaflets, words no font can draw,
 only another font can draw).
 """
 
+import os
 import re
 import shutil
+import time
 
 import jinja2
 import pytest
@@ -76,9 +78,12 @@ def test_print_stylesheets_use_only_selectors_the_shapes_see():
             text = re.sub(r"\{[^{}]*\}", ";", text)
         for selector in re.split(r"[;,]", text):
             selector = re.sub(r"@[a-z-]+[^;]*", "", selector)
-            assert not re.search(r"[+~]", selector), f"{path.name}: {selector.strip()}"
+            # no sibling combinators, no attribute selectors (the paths drop addresses)
+            assert not re.search(r"[+~\[]", selector), f"{path.name}: {selector.strip()}"
             for pseudo in re.findall(r"(?<!:):([a-z-]+)", selector):
                 assert pseudo in allowed, f"{path.name}: {selector.strip()} uses :{pseudo}"
+            for element in re.findall(r"::([a-z-]+)", selector):   # not ::first-line
+                assert element in ("before", "after", "marker"), f"{path.name}: {selector.strip()}"
 
 
 def test_chosen_leaflets_have_every_path():
@@ -208,8 +213,26 @@ def test_a_whole_run_removes_pdfs_of_entries_as_they_no_longer_are(tmp_path):
 
     service = content / "services" / "memory-cafe-millbrook" / "service.yaml"
     service.write_text(service.read_text().replace("Memory Café", "Memory Cafe", 1))
+    made_today = cache / "0123456789abcdef0123456789abcdef.pdf"   # a PDF the site made just now
+    made_today.write_bytes(b"%PDF-1.7")
+    for path in cache.iterdir():   # everything else was made two days ago
+        if path != made_today:
+            os.utime(path, (time.time() - 2 * 86400,) * 2)
     again = runner.run(make_app(content, INSTANCE_DIR=tmp_path / "instance"), jobs=1, browser=False)
+    assert made_today.exists()
+    made_today.unlink()
     now = {path.name for path in cache.glob("*.pdf")}
     # The changed entry's old PDFs are gone (with what was read from them); the rest stay.
     assert now - old and old - now and len(now) == len(again.made)
     assert {p.name.split(".")[0] for p in cache.glob("*.json")} <= {name.split(".")[0] for name in now}
+
+
+def test_every_printed_field_is_checked_for_the_fonts(app):
+    """Names and addresses, phone numbers and the like are printed too, not only prose."""
+    from directory.pdf.documents import in_language, printed_texts
+
+    service = app.extensions["directory"].services["memory-cafe-millbrook"]
+    with in_language(app, "ur"):
+        fields = {field for _, field, _ in printed_texts(service, "ur")}
+    assert {"name", "locations[0].name", "locations[0].address.line1", "phones[0].number",
+            "fields.name"} <= fields

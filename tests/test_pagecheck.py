@@ -41,3 +41,9 @@ def test_right_to_left_language_must_be_rtl():
     page = GOOD.replace('lang="en" dir="ltr"', 'lang="ur" dir="ltr"')
     assert any("wrong direction" in p for p in check_page(page))
     assert check_page(GOOD.replace('lang="en" dir="ltr"', 'lang="ur" dir="rtl"')) == []
+
+
+def test_a_picture_titled_inside_the_page_is_not_a_second_title():
+    page = GOOD.replace("<h1>Help at home</h1>",
+                        '<h1>Help at home</h1><svg role="img"><title>Chart</title><rect/></svg>')
+    assert check_page(page) == []

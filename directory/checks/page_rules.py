@@ -1,8 +1,11 @@
 """Rules on the web pages, in every language: the shared page check, and hreflang."""
 
 import hashlib
+import importlib.metadata
 import re
 from pathlib import Path
+
+import govuk_frontend_jinja
 
 from .. import pagecheck
 from ..pagecheck import check_page
@@ -46,15 +49,18 @@ PACKAGE = Path(__file__).resolve().parent.parent
 def inputs_version(app):
     """A hash of everything an entry's pages are made from besides the entry's own files.
 
-    The site's code, templates and stylesheets, the interface catalogues, the built
-    assets' names, the content's shared files (site, categories, areas) and the rules:
+    The site's code, templates and stylesheets, GOV.UK Frontend's macros, the interface
+    catalogues, the built assets' names, the content's shared files (site, categories,
+    areas), the versions of the libraries that make and parse pages, and the rules:
     with the entry's fingerprint it keys what the rules found on its pages, so a repeat
     run need not make the pages again to know nothing changed.
     """
     digest = hashlib.sha256(RULES_VERSION.encode())
     folders = [(PACKAGE, ("*.py", "*.html", "*.css")),
                (Path(app.config["TRANSLATIONS_DIR"]), ("*.mo",)),
-               (Path(app.config["STATIC_DIR"]) / "build", ("manifest.json",)),
+               (Path(app.config["STATIC_DIR"]), ("manifest.json",)),
+               (PACKAGE.parent / "node_modules" / "govuk-frontend", ("package.json",)),
+               (Path(govuk_frontend_jinja.__file__).parent, ("*.html",)),
                (Path(app.config["CONTENT_DIR"]), ("site.yaml", "taxonomy.yaml", "postcodes.csv",
                                                   "synonyms.yaml", "easy-read-words.yaml"))]
     for folder, patterns in folders:
@@ -63,6 +69,10 @@ def inputs_version(app):
         for path in files:
             digest.update(str(path.relative_to(folder)).encode() + b"\x1f" + path.read_bytes())
     digest.update(" ".join(app.extensions["languages"]).encode())
+    # The libraries that make and parse pages, by version.
+    for name in ("Flask", "Jinja2", "Babel", "flask-babel", "govuk-frontend-jinja", "markupever", "lxml"):
+        digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+    digest.update(f"{app.config['SITE_URL']}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -71,8 +71,20 @@ class PdfCache:
         """The cached PDF for key, made with make() -> bytes if it is not there."""
         return self.get(key) or self.put(key, make())
 
-    def prune(self, keep):
-        """Remove every cached PDF (and its remembered facts) whose key is not in keep."""
-        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.facts-*.json")]:
-            if path.name.split(".")[0] not in keep:
-                path.unlink(missing_ok=True)
+    def prune(self, keep, older_than=86400):
+        """Remove cached PDFs (and remembered facts, and left-over temporary files) whose
+        key is not in keep and that are older than older_than seconds.
+
+        The age spares a PDF the site has just made for a reader (under a key the caller
+        may not know: another SITE_URL, a booklet) and one being sent as this runs.
+        """
+        import time
+
+        cutoff = time.time() - older_than
+        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.facts-*.json"),
+                     *self.folder.glob("*.part")]:
+            try:
+                if path.name.split(".")[0] not in keep and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass

@@ -16,7 +16,7 @@ from flask import current_app, g, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..content.translations import localise, source_texts
+from ..content.translations import localise
 from ..fonts import describe, uncovered
 from ..i18n import DEFAULT, current_language
 from . import FORMATS
@@ -149,6 +149,9 @@ def fingerprint(service):
         for path in sorted(service.folder.rglob("*")):
             if path.is_file() and path.suffix in (".yaml", ".vtt", ".txt"):
                 digest.update(str(path.relative_to(service.folder)).encode() + path.read_bytes())
+            elif path.is_file():   # a video or poster: its size and time, not all its bytes
+                stat = path.stat()
+                digest.update(f"{path.relative_to(service.folder)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
         cached = service._leaflet_fingerprint = digest.hexdigest()[:16]
     return cached
 
@@ -164,9 +167,35 @@ def pdf_cache():
     return PdfCache(Path(current_app.config["INSTANCE_DIR"]) / "pdf-cache")
 
 
+_NOT_PRINTED_HERE = {"translations", "easy_read", "bsl", "source", "folder"}
+
+
+def _strings(value, path="", depth=0):
+    """(field, text) for every string in an entry, at any depth: names and addresses,
+    phone numbers, e-mail and web addresses, schedules' notes, as well as its prose."""
+    if isinstance(value, str):
+        yield path, value
+    elif depth > 8:
+        return
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]", depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key), depth + 1)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        for key, item in vars(value).items():
+            if not key.startswith("_") and not (depth == 0 and key in _NOT_PRINTED_HERE):
+                yield from _strings(item, f"{path}.{key}" if path else key, depth + 1)
+
+
 def printed_texts(service, code):
-    """The texts a leaflet of service in language code prints: (file, field, text)."""
-    texts = [(service.source, path, text) for path, text in source_texts(service).items()]
+    """The texts a leaflet of service in language code prints: (file, field, text).
+
+    Every string of the entry (not only the translatable ones), its translation into
+    code, and its easy read versions.
+    """
+    texts = [(service.source, path, text) for path, text in _strings(service)]
     translation = service.translations.get(code)
     if translation is not None:
         texts += [(translation.file, f"fields.{key}", text) for key, text in translation.fields.items()]

@@ -291,6 +291,21 @@ def _advance(strings, info, size):
     return pen, left, right
 
 
+# Structure types inside a paragraph: a line of <strong> or <span lang> is still a line
+# of the paragraph round it.
+INLINE = {"/Span", "/NonStruct", "/Link", "/Quote", "/Code", "/Em", "/Strong", "/Reference",
+          "/Annot", "/Sub", "/BibEntry", "/Note"}
+
+
+def _block(element, depth=0):
+    """The nearest structure element at or above element that is not inline."""
+    while isinstance(element, pikepdf.Dictionary) and depth < 32:
+        if str(element.get("/S")) not in INLINE:
+            return element
+        element, depth = element.get("/P"), depth + 1
+    return None
+
+
 def _judge_alignment(page_number, lines, owners, right_to_left, facts):
     """Note paragraphs whose lines are centred, justified, or lined up at the wrong side.
 
@@ -310,8 +325,10 @@ def _judge_alignment(page_number, lines, owners, right_to_left, facts):
             owner = owners[mcid]
         except (IndexError, TypeError, KeyError):
             continue
-        parent = owner.get("/P") if isinstance(owner, pikepdf.Dictionary) else None
-        key = parent.objgen if isinstance(parent, pikepdf.Dictionary) else owner.objgen
+        block = _block(owner)
+        if block is None:
+            continue
+        key = block.objgen
         rows = paragraphs.setdefault(key, {})
         row = rows.setdefault(round(y * 2) / 2, [start, end])
         row[0], row[1] = min(row[0], start), max(row[1], end)
