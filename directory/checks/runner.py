@@ -51,17 +51,17 @@ def _check_page(job):
     always made, and remembered under a key of their HTML.
     """
     entry, format, path = job
-    key = None
+    versions = None
     if entry:
         key = page_rules.entry_key(_page_inputs, path, _worker_app.extensions["directory"].services[entry])
-        if key in _page_memory:
-            return key, _page_memory[key]
-    versions = page_rules.fetch_versions(_worker_client, list(_worker_app.extensions["languages"]), path)
-    key = key or page_rules.versions_key(path, versions)
-    found = _page_memory.get(key)
-    if found is None:
-        found = page_rules.versions_findings(versions, entry, format, path)
-    return key, found
+    else:
+        versions = page_rules.fetch_versions(_worker_client, list(_worker_app.extensions["languages"]), path)
+        key = page_rules.versions_key(path, versions)
+    if key in _page_memory:
+        return key, _page_memory[key]
+    if versions is None:
+        versions = page_rules.fetch_versions(_worker_client, list(_worker_app.extensions["languages"]), path)
+    return key, page_rules.versions_findings(versions, entry, format, path)
 
 
 def _same_qr(url):
@@ -72,35 +72,44 @@ def _same_qr(url):
 
 
 def _look_at_leaflets(slug):
-    """The first step for every leaflet of one entry: [(job, key, paths, findings, own)]."""
+    """The first step for every leaflet of one entry: [(job, key, paths, findings, own)].
+
+    One app context for each language, shared by the entry's formats in it.
+    """
+    from ..pdf.documents import in_language
+
     directory = _worker_app.extensions["directory"]
-    languages = list(_worker_app.extensions["languages"])
-    return [_look_at_leaflet(job) for job in pdf_jobs(directory, languages, slug)]
+    jobs = pdf_jobs(directory, list(_worker_app.extensions["languages"]), slug)
+    looked = {}
+    for code in dict.fromkeys(job[2] for job in jobs):
+        with in_language(_worker_app, code):
+            looked.update((job, _look_at_leaflet(job)) for job in jobs if job[2] == code)
+    return [looked[job] for job in jobs]
 
 
 def _look_at_leaflet(job):
-    """The first step for one leaflet: (job, key, paths, findings, needs its own PDF)."""
-    from ..pdf.documents import font_report, in_language, leaflet_html, pdf_key
+    """The first step for one leaflet, in its language's app context:
+    (job, key, paths, findings, needs its own PDF)."""
+    from ..pdf.documents import font_report, leaflet_html, pdf_key
     from ..pdf.shapes import paths
 
     slug, format, code = job
     service = _worker_app.extensions["directory"].services[slug]
     shown = pdf_rules.FORMAT_NAMES[format]
     try:
-        with in_language(_worker_app, code):
-            key = pdf_key([service], format, code)
-            remembered = _leaflet_memory.get(key)
-            if remembered is not None:
-                return (job, key, *remembered)
-            html = leaflet_html(service, format, qr=_same_qr)
-            unprintable, elsewhere = font_report(service, code)
-            found = [Finding("pdf_missing_glyphs", slug, shown, code, f"{field}: {message}", str(file))
-                     for file, field, message in unprintable]
-            title = _TITLE.search(html)
-            if not title or not title.group(1).strip():
-                found.append(Finding("pdf_title", slug, shown, code, "the leaflet's <title> is empty",
-                                     str(service.source)))
-            return job, key, paths(html), found, elsewhere
+        key = pdf_key([service], format, code)
+        remembered = _leaflet_memory.get(key)
+        if remembered is not None:
+            return (job, key, *remembered)
+        html = leaflet_html(service, format, qr=_same_qr)
+        unprintable, elsewhere = font_report(service, code)
+        found = [Finding("pdf_missing_glyphs", slug, shown, code, f"{field}: {message}", str(file))
+                 for file, field, message in unprintable]
+        title = _TITLE.search(html)
+        if not title or not title.group(1).strip():
+            found.append(Finding("pdf_title", slug, shown, code, "the leaflet's <title> is empty",
+                                 str(service.source)))
+        return job, key, paths(html), found, elsewhere
     except Exception as error:  # a leaflet that cannot be made is a finding, not a crash
         return job, None, frozenset(), pdf_rules.pdf_findings(
             slug, format, code, error=f"{type(error).__name__}: {error}", file=service.source), False

@@ -64,7 +64,7 @@ def _entry(service, format, code):
     from flask import url_for
 
     translation = service.translations.get(code) if code != DEFAULT else None
-    local, english_fields = (service, set()) if code == DEFAULT else _localised(service, translation)
+    local, english_fields = (service, set()) if code == DEFAULT else localise(service, translation)
     notice, easy = None, None
     if format == "easy-read":
         if service.easy_read is None:
@@ -89,21 +89,6 @@ def _entry(service, format, code):
         "page_url": _site_url(url_for(page, slug=service.slug, lang=code)),
         "bsl_url": _site_url(url_for("formats.bsl", slug=service.slug, lang=code)) if bsl else None,
     }
-
-
-_LOCALISED = {}
-
-
-def _localised(service, translation):
-    """localise(), kept for the entry's other formats (a deep copy of the entry each time
-    was a fifth of the time of making a leaflet's HTML).  Keyed by the objects themselves,
-    which live as long as the loaded directory; a few dozen are kept."""
-    key = (id(service), id(translation))
-    if key not in _LOCALISED or _LOCALISED[key][0] is not service or _LOCALISED[key][1] is not translation:
-        if len(_LOCALISED) >= 48:
-            _LOCALISED.clear()
-        _LOCALISED[key] = (service, translation, localise(service, translation))
-    return _LOCALISED[key][2]
 
 
 def _context(format, title, description, qr=qr_data_uri):
