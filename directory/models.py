@@ -45,6 +45,7 @@ class Invite(db.Model):
     """A single-use link to set a password; only a hash of its secret is kept."""
 
     __tablename__ = "invites"
+    __table_args__ = (UniqueConstraint("pending_email", name="uq_invites_pending_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -56,8 +57,16 @@ class Invite(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # An admin's reset of one account's password; empty: the invite makes a new account
+    # and can never set the password of one that exists.
+    for_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_invites_for_user_id_users"))
+    revoked_at: Mapped[datetime | None]
+    # The address while the invite can be used, emptied when it is used, revoked or
+    # replaced: at most one live invite per address, even for two made at once.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
 
-    created_by: Mapped["User | None"] = relationship()
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+    for_user: Mapped["User | None"] = relationship(foreign_keys=[for_user_id])
 
 
 class Review(db.Model):
