@@ -84,10 +84,26 @@ class Text(Kind):
         if self.max_length and len(text) > self.max_length:
             report(path, f"is {len(text)} characters long; keep it to {self.max_length}")
             return INVALID
+        markup = MARKUP.search(text)
+        if markup:
+            report(path, f"has HTML or other markup ('{_snippet(text, markup.start())}'): write "
+                         "plain text; the site sets out every page itself")
+            return INVALID
         if self.pattern and not self.pattern.fullmatch(text):
             report(path, f"'{text}' {self.pattern_help}")
             return INVALID
         return text
+
+
+# What a browser would take for the start of a tag, a comment or a processing instruction:
+# "<" followed at once by a letter, "/", "!" or "?".  "under 5s (<5)" and "a < b" are text.
+MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
+def _snippet(text, start):
+    """A short piece of text from start, for a message (at most 30 characters)."""
+    piece = text[start:start + 30]
+    return piece if len(text) <= start + 30 else piece + "..."
 
 
 class Slug(Text):
@@ -151,6 +167,13 @@ class Phone(Kind):
         return text
 
 
+# An address as people write them (RFC 5322's dot-atom, no quoted local parts or IP
+# literals): letters, digits and !#$%&'*+/=?^_`{|}~- in dot-separated parts before the @,
+# then a host name of letters, digits and hyphens ending in a top-level domain of letters.
+EMAIL = (r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
 class Email(Text):
     """An e-mail address."""
 
@@ -159,8 +182,8 @@ class Email(Text):
     def __init__(self):
         super().__init__(
             max_length=254,
-            pattern=r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
-            pattern_help="is not an e-mail address",
+            pattern=EMAIL,
+            pattern_help="is not an e-mail address (like advice@example.org)",
         )
 
 

@@ -6,13 +6,16 @@ ORUK pages; `search` goes through the same search engine as the site's /search.
 See docs/api.md.
 """
 
+import html
 import math
 import re
 
+import nh3
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import current_directory
+from ..content.schema import MARKUP
 from ..search import IndexUnavailable
 from .publish import PROFILE, Publisher
 
@@ -117,11 +120,36 @@ def _uuid(args, name):
     return text.strip().lower()
 
 
+def plain(value):
+    """value (JSON: dicts, lists, strings) with no markup in any string.
+
+    The loader already refuses markup in every text field; this is the second wall, so
+    that nothing a feed or a file slipped past it reaches another council's website as
+    live HTML.  Tags are removed (scripts and styles with their content), entities
+    decoded, and a "<" that would still open a tag is dropped.
+    """
+    if isinstance(value, str):
+        for _ in range(3):
+            if not MARKUP.search(value):
+                return value
+            value = html.unescape(nh3.clean(value, tags=set()))
+        return MARKUP.sub(lambda match: match.group(0)[1:], value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _json(value):
+    return jsonify(plain(value))
+
+
 def _page(items, total, page, per_page):
     pages = math.ceil(total / per_page)
-    return jsonify(total_items=total, total_pages=pages, page_number=page, size=len(items),
+    return _json(dict(total_items=total, total_pages=pages, page_number=page, size=len(items),
                    first_page=page == 1, last_page=page >= pages, empty=not items,
-                   contents=items)
+                   contents=items))
 
 
 def _pages(args):
@@ -188,7 +216,7 @@ def service(service_id):
     """One service, fully nested."""
     _parameters(set())
     found = _service_by_id(service_id)
-    return jsonify(_publisher().service(found, _format_url))
+    return _json(_publisher().service(found, _format_url))
 
 
 def _service_by_id(service_id):
@@ -223,7 +251,7 @@ def service_at_location(link_id):
     for found in current_directory().services.values():
         for index in range(len(found.locations)):
             if publisher._link_id(found, index) == wanted:
-                return jsonify(publisher.service_at_location(found, index))
+                return _json(publisher.service_at_location(found, index))
     raise _NotFound(f"there is no service_at_location with id '{link_id}'")
 
 
@@ -242,7 +270,7 @@ def taxonomy(taxonomy_id):
     found = _publisher().taxonomy(taxonomy_id.strip().lower())
     if found is None:
         raise _NotFound(f"there is no taxonomy with id '{taxonomy_id}'")
-    return jsonify(found)
+    return _json(found)
 
 
 @bp.route("/taxonomy_terms", methods=["GET", *OTHER_METHODS])
@@ -263,7 +291,7 @@ def taxonomy_term(term_id):
     found = _publisher().terms.get(term_id.strip().lower())
     if found is None:
         raise _NotFound(f"there is no taxonomy term with id '{term_id}'")
-    return jsonify(found[2])
+    return _json(found[2])
 
 
 @bp.route("/<path:rest>", methods=["GET", *OTHER_METHODS])
