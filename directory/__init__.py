@@ -23,8 +23,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
 
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.config["INSTANCE_DIR"])
+    _secret_key(app)
     directory = load_directory(app.config["CONTENT_DIR"])
     app.extensions["directory"] = directory
     if directory.errors:
@@ -36,7 +35,7 @@ def create_app(test_config=None):
         log.error("synonyms problem: %s", problem)
     engine = SearchEngine(index_root(app.config["INSTANCE_DIR"]), synonyms, directory.postcodes)
     app.extensions["search"] = engine
-    app.extensions["insight"] = Insight(app.config["INSTANCE_DIR"] / "insight.sqlite3")
+    app.extensions["insight"] = Insight(app)   # in the database: shared by every web server
     try:
         engine.generation()
     except IndexUnavailable as error:
@@ -83,6 +82,38 @@ def create_app(test_config=None):
         max_age=3600,
     )
     return app
+
+
+class NoSecretKey(RuntimeError):
+    """A production site was started without DIRECTORY_SECRET_KEY."""
+
+
+def environment(config):
+    """ "production" or "development" (DIRECTORY_ENV; unset: production on a database server)."""
+    chosen = config.get("DIRECTORY_ENV")
+    if chosen in ("production", "development"):
+        return chosen
+    if chosen:
+        raise ValueError(f"DIRECTORY_ENV must be 'production' or 'development', not {chosen!r}")
+    return "production" if db.is_shared(db.database_url(config)) else "development"
+
+
+def _secret_key(app):
+    """Set SECRET_KEY: configured, or (development only) kept in the instance folder.
+
+    Sessions, CSRF tokens and residents' feedback tokens are signed with it, so every
+    web server of one site needs the same key: a key made by each server would make
+    each refuse the others' cookies and forms.  Production therefore never makes one.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    if environment(app.config) == "production":
+        raise NoSecretKey(
+            "DIRECTORY_SECRET_KEY is not set. A production site (DIRECTORY_ENV=production, or a "
+            "DATABASE_URL naming a database server) needs the same secret key on every web "
+            "server: make one with `python3 -c 'import secrets; print(secrets.token_hex(32))'` "
+            "and set DIRECTORY_SECRET_KEY to it in each server's environment.")
+    app.config["SECRET_KEY"] = _instance_secret(app.config["INSTANCE_DIR"])
 
 
 def _instance_secret(instance_dir):

@@ -269,6 +269,30 @@ def booklet_command(slugs, format_, code, title, output):
     click.echo(f"{output}: {format_} booklet of {len(set(slugs))} services in {code}")
 
 
+def _save_latest(app, result):
+    """Keep a whole run in the database for every web server, and record the day's coverage.
+
+    The day's row of the dashboard's chart is written here, by the one command that
+    changes what it counts, never by a web server showing the dashboard.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import dashboard
+    from .checks import report as reports
+    from .db import db
+
+    try:
+        reports.save_latest(result)
+        rows, _ = dashboard.cells(app.extensions["directory"], list(app.extensions["languages"]))
+        dashboard.record_day(rows)
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"the results could not be kept in the database ({error.__class__.__name__}: "
+            f"{str(error).splitlines()[0]}); run 'directory db upgrade', then check again") from None
+
+
 @main.command("check")
 @click.option("--entry", "slug", metavar="SLUG", help="Check one entry only.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the report as JSON here.")
@@ -296,8 +320,8 @@ def check_command(slug, json_path, html_path, jobs, no_browser, every_leaflet):
         click.secho(str(finding), fg="red" if finding.severity == "error" else "yellow")
     if json_path:
         reports.write_json(result, json_path)
-    if not slug:   # the accessibility statement is made from the latest full run
-        reports.write_json(result, Path(app.config["INSTANCE_DIR"]) / "check-latest.json")
+    if not slug:   # the statement and the dashboard are made from the latest full run
+        _save_latest(app, result)
     if html_path:
         with app.test_request_context("/"):
             reports.write_html(result, html_path)

@@ -17,10 +17,15 @@ class Config:
         self.STATIC_DIR = Path(environ.get("DIRECTORY_STATIC_DIR", ROOT / "static" / "build"))
         self.TRANSLATIONS_DIR = Path(environ.get("DIRECTORY_TRANSLATIONS_DIR", ROOT / "translations"))
         # Signs staff and reviewers' sessions and residents' feedback forms.  Without
-        # DIRECTORY_SECRET_KEY a random key is made once and kept in the instance folder.
+        # DIRECTORY_SECRET_KEY a development site makes a random key once and keeps it in
+        # the instance folder; a production site refuses to start (see __init__.py).
         self.SECRET_KEY = environ.get("DIRECTORY_SECRET_KEY")
         # Any SQLAlchemy URL; SQLite in the instance folder when unset (see db.py).
         self.DATABASE_URL = environ.get("DATABASE_URL")
+        # "production" or "development".  Unset: production when DATABASE_URL names a
+        # database server (several web servers may share it, so they must share a key),
+        # development with the instance folder's SQLite (`make run`).
+        self.DIRECTORY_ENV = environ.get("DIRECTORY_ENV", "").strip().lower() or None
         # Failed sign-ins allowed in 15 minutes: per e-mail address, per network address.
         self.SIGN_IN_LIMITS = (5, 100)
         # How many reverse proxies in front of the site set X-Forwarded-For (0: none), so

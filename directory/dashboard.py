@@ -4,6 +4,8 @@ Each cell is one entry x format x language.  The machine state comes from the co
 as it is now (`checks.runner.coverage`: missing / stale / passing) with the errors of
 the latest `directory check` run on top (failing); where the machine has nothing
 against it, the reviews decide: awaiting review, approved, changes requested, stale.
+Showing the dashboard never writes: the day's counts for the chart are recorded by
+`directory check` (cli.py), the one place that changes the machine state.
 """
 
 import csv
@@ -11,11 +13,11 @@ import io
 import json
 from collections import Counter
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .checks.report import load_latest
 from .checks.runner import coverage
 from .db import db
 from .models import CoverageDay
@@ -26,21 +28,24 @@ STATES = (MISSING, FAILING, STALE, AWAITING, CHANGES, APPROVED)
 FORMATS = ("web", "easy-read", "large-print", "bsl")
 
 
-def latest_failing(instance_dir):
-    """{(entry, format, language)} with an error in the latest check run."""
-    try:
-        data = json.loads((Path(instance_dir) / "check-latest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def latest_failing():
+    """{(entry, format, language)} with an error in the latest check run, and its time."""
+    data = load_latest()
+    if data is None:
         return set(), None
     failing = {(f["entry"], "large-print" if f["format"] == "standard-print" else f["format"], f["language"])
                for f in data.get("findings", []) if f.get("severity") == "error"}
     return failing, data.get("generated")
 
 
-def cells(directory, languages, instance_dir):
-    """[(entry, format, language, state)] for every cell, and when the checks last ran."""
+def cells(directory, languages, instance_dir=None):
+    """[(entry, format, language, state)] for every cell, and when the checks last ran.
+
+    Reads only: the latest check results and the reviews come from the database, which
+    every web server shares (instance_dir is no longer used).
+    """
     machine = coverage(list(directory.services.values()), languages, [])
-    failing, checked = latest_failing(instance_dir)
+    failing, checked = latest_failing()
     items = {(i.entry, i.format, i.language): i for i in all_items(directory, languages)}
     rows = []
     for (entry, format, language), state in sorted(machine.items()):
@@ -57,7 +62,7 @@ def cells(directory, languages, instance_dir):
 
 
 def record_day(rows, today=None):
-    """Keep today's counts for the chart of coverage over time."""
+    """Keep today's counts for the chart of coverage over time (`directory check` does)."""
     day = (today or date.today()).isoformat()
     counts = json.dumps(Counter(state for *_, state in rows), sort_keys=True)
     saved = db.session.get(CoverageDay, day)

@@ -28,8 +28,23 @@ migrate = Migrate(directory=str(MIGRATIONS))
 
 
 def database_url(config):
-    """DATABASE_URL if set, else SQLite in the instance folder."""
-    return config.get("DATABASE_URL") or f"sqlite:///{Path(config['INSTANCE_DIR']) / 'directory.sqlite3'}"
+    """DATABASE_URL if set, else SQLite in the instance folder.
+
+    A plain postgresql:// (or Heroku-style postgres://) URL is given the psycopg 3
+    driver that setup.cfg installs; SQLAlchemy would otherwise look for psycopg2.
+    """
+    url = config.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(config['INSTANCE_DIR']) / 'directory.sqlite3'}"
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def is_shared(url):
+    """True for a database server that several web servers can share (not SQLite)."""
+    return not str(url).startswith("sqlite")
 
 
 def init_app(app):

@@ -155,3 +155,30 @@ class CoverageDay(db.Model):
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)    # YYYY-MM-DD
     counts: Mapped[str] = mapped_column(Text)                        # JSON: state -> count
+
+
+class ZeroResultSearch(db.Model):
+    """A search that found nothing, with how often it was made (insight.py).
+
+    The query is redacted (no e-mail addresses, long numbers or full postcodes) before
+    it is stored; nothing says who searched.
+    """
+
+    __tablename__ = "zero_result_searches"
+
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_seen: Mapped[str] = mapped_column(String(10))                 # YYYY-MM-DD
+
+
+class CheckResult(db.Model):
+    """The report of the latest whole `directory check` run, as its JSON.
+
+    Read by the accessibility statement and the staff dashboard on every web server.
+    """
+
+    __tablename__ = "check_results"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)   # "latest"
+    generated: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)

@@ -1,6 +1,19 @@
-"""Fixtures: app -> client -> runner, as in Flask's tutorial; every page fetched is checked."""
+"""Fixtures: app -> client -> runner, as in Flask's tutorial; every page fetched is checked.
 
+Database tests (the `db_app` fixture) run twice: on SQLite, and on a throwaway
+PostgreSQL cluster that this file starts (initdb in a temporary folder, its own port
+and unix socket there, stopped and removed at the end of the run even when tests
+fail).  DIRECTORY_TEST_DATABASES=sqlite runs them on SQLite alone.  A DATABASE_URL,
+DIRECTORY_SECRET_KEY or DIRECTORY_ENV in the environment is ignored: tests never
+migrate or empty a database they did not make.
+"""
+
+import itertools
+import os
 import shutil
+import socket
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +26,10 @@ from directory.search import build, index_root
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+for _name in ("DATABASE_URL", "DIRECTORY_SECRET_KEY", "DIRECTORY_ENV"):
+    os.environ.pop(_name, None)
+DATABASES = [name for name in os.environ.get("DIRECTORY_TEST_DATABASES", "sqlite,postgresql").split(",")
+             if name in ("sqlite", "postgresql")] or ["sqlite"]
 
 
 class CheckedClient(FlaskClient):
@@ -54,8 +71,9 @@ def instance_dir(tmp_path, sample_index):
 
 
 @pytest.fixture
-def app(instance_dir):
-    """The app on the sample content that ships in content/."""
+def app(instance_dir, database_template):
+    """The app on the sample content that ships in content/ (with a SQLite database)."""
+    shutil.copy(database_template, instance_dir / "directory.sqlite3")
     return make_app(ROOT / "content", INSTANCE_DIR=instance_dir)
 
 
@@ -92,9 +110,135 @@ def database_template(tmp_path_factory):
     return folder / "directory.sqlite3"
 
 
+class PostgresCluster:
+    """A PostgreSQL cluster of our own: initdb in a temporary folder, run as `postgres`.
+
+    Tests run as root, which PostgreSQL refuses, so the server runs as the `postgres`
+    user; it listens on no TCP address, only on a unix socket in its own folder.
+    """
+
+    def __init__(self):
+        self.bin = _postgres_bin()
+        self.folder = Path(tempfile.mkdtemp(prefix="directory-test-pg-"))
+        self.data = self.folder / "data"
+        with socket.socket() as probe:   # a port nobody uses, for the socket's name
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.names = itertools.count(1)
+
+    def _run(self, *command):
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
+
+    def start(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start")
+
+    def stop(self):
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, name="postgres"):
+        """A plain postgresql:// URL, as a council would set DATABASE_URL."""
+        return f"postgresql://postgres@/{name}?host={self.folder}&port={self.port}"
+
+    def execute(self, sql):
+        import psycopg
+
+        with psycopg.connect(host=str(self.folder), port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as connection:
+            connection.execute(sql)
+
+    def new_database(self, template=None):
+        """The name of a new, empty (or copied from template) database."""
+        name = f"test_{os.getpid()}_{next(self.names)}"
+        self.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        return name
+
+    def drop_database(self, name):
+        self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _postgres_bin():
+    """The folder of Debian's PostgreSQL server programs (package postgresql, `make test-system`)."""
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / "initdb").exists():
+            return folder
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    pytest.fail("PostgreSQL is not installed: run 'make test-system' (Debian package postgresql)")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the whole run, stopped and removed at its end."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres):
+    """A PostgreSQL database with every migration applied, copied for each test."""
+    from flask_migrate import upgrade
+
+    from directory.db import MIGRATIONS, db
+
+    name = postgres.new_database()
+    app = make_app(ROOT / "content", INSTANCE_DIR=Path(postgres.folder) / "no-instance",
+                   DATABASE_URL=postgres.url(name), SECRET_KEY="template")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        db.engine.dispose()
+    return name
+
+
+def dispose(app):
+    """Close the app's database connections (so its database can be dropped)."""
+    from directory.db import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+DB_TEST_CONFIG = {"SIGN_IN_LIMITS": (5, 30), "FEEDBACK_PER_HOUR": 10, "FEEDBACK_MIN_SECONDS": 0}
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, instance_dir, database_template):
+    """A fresh, migrated database for one test: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        shutil.copy(database_template, instance_dir / "directory.sqlite3")
+        yield None
+        return
+    cluster = request.getfixturevalue("postgres")
+    name = cluster.new_database(template=request.getfixturevalue("postgres_template"))
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
+
+
 @pytest.fixture
-def db_app(instance_dir, database_template):
+def db_app(instance_dir, database_url):
     """The app on the sample content with a fresh, migrated database of its own."""
-    shutil.copy(database_template, instance_dir / "directory.sqlite3")
-    return make_app(ROOT / "content", INSTANCE_DIR=instance_dir, SIGN_IN_LIMITS=(5, 30),
-                    FEEDBACK_PER_HOUR=10, FEEDBACK_MIN_SECONDS=0)
+    config = dict(DB_TEST_CONFIG)
+    if database_url:
+        config.update(DATABASE_URL=database_url, SECRET_KEY="test key shared by every server")
+    app = make_app(ROOT / "content", INSTANCE_DIR=instance_dir, **config)
+    yield app
+    dispose(app)

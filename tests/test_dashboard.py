@@ -2,8 +2,14 @@
 
 import json
 
+from sqlalchemy import event, select
+
 from directory import dashboard
+from directory.checks.model import Finding, Report
 from directory.checks.runner import coverage
+from directory.cli import _save_latest
+from directory.db import db
+from directory.models import CheckResult, CoverageDay
 
 from .workflow import signed_in
 
@@ -25,18 +31,54 @@ def test_chart_stacks_each_days_states():
     assert dashboard.chart([]) is None
 
 
+def save_results(app, data):
+    """Keep data as the latest check run's report, as `directory check` does."""
+    with app.app_context():
+        db.session.merge(CheckResult(name="latest", generated=data["generated"], data=json.dumps(data)))
+        db.session.commit()
+
+
 def test_failing_checks_show_on_the_dashboard(db_app, tmp_path):
-    instance = db_app.config["INSTANCE_DIR"]
-    (instance / "check-latest.json").write_text(json.dumps({
+    save_results(db_app, {
         "generated": "2026-11-26T10:00:00", "findings": [
             {"entry": "form-friends", "format": "standard-print", "language": "pl", "severity": "error",
-             "rule": "pdf_lang"}]}))
+             "rule": "pdf_lang"}]})
     staff = signed_in(db_app, "s@example.org", "staff")
     csv = staff.get("/staff/coverage.csv?entry=form-friends").get_data(as_text=True)
     assert "form-friends,large-print,pl,failing" in csv
     assert "form-friends,bsl,bfi,missing" in csv
     html = staff.get("/staff").get_data(as_text=True)
-    assert "last full run 2026-11-26 10:00" in html and "Coverage over time" in html and "<svg" in html
+    assert "last full run 2026-11-26 10:00" in html
+
+
+def test_showing_the_dashboard_never_writes(db_app):
+    staff = signed_in(db_app, "s@example.org", "staff")
+    writes = []
+    with db_app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda conn, cursor, statement, *rest: writes.append(statement)
+                     if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")) else None)
+    assert staff.get("/staff").status_code == 200
+    assert staff.get("/staff/coverage.csv").status_code == 200
+    assert writes == []
+    with db_app.app_context():
+        assert db.session.scalars(select(CoverageDay)).all() == []
+
+
+def test_the_check_command_keeps_results_and_the_days_coverage(db_app):
+    report = Report()
+    report.findings = [Finding("pdf_lang", "form-friends", "standard-print", "pl", "no language")]
+    report.coverage = {("form-friends", "web", "pl"): "passing"}
+    with db_app.app_context():
+        _save_latest(db_app, report)
+        _save_latest(db_app, report)   # twice in a day: one row, the later counts
+        days = db.session.scalars(select(CoverageDay)).all()
+        assert len(days) == 1 and json.loads(days[0].counts)["failing"] >= 1
+    staff = signed_in(db_app, "s@example.org", "staff")
+    html = staff.get("/staff").get_data(as_text=True)
+    assert "Coverage over time" in html and "<svg" in html
+    assert "form-friends,large-print,pl,failing" in staff.get(
+        "/staff/coverage.csv?entry=form-friends").get_data(as_text=True)
 
 
 def test_dashboard_has_a_cell_for_every_entry_format_and_language(db_app):

@@ -1,9 +1,7 @@
 """The accessibility statement, made from the latest check results."""
 
-import json
-
 from directory.checks.model import Finding, Report
-from directory.checks.report import as_json
+from directory.checks.report import save_latest
 
 
 def _write_results(instance_dir, app):
@@ -14,7 +12,7 @@ def _write_results(instance_dir, app):
                        ("x", "bsl", "bfi"): "passing", ("y", "bsl", "bfi"): "missing",
                        ("x", "web", "pl"): "missing", ("y", "web", "pl"): "stale"}
     with app.app_context():
-        (instance_dir / "check-latest.json").write_text(json.dumps(as_json(report)))
+        save_latest(report)
 
 
 def test_statement_before_any_check(client):

@@ -1,7 +1,12 @@
-"""The check report as JSON (schema in docs/checks.md) and as an accessible HTML page."""
+"""The check report as JSON (schema in docs/checks.md) and as an accessible HTML page.
+
+The latest whole run is also kept in the database (`save_latest`, table check_results),
+where the accessibility statement and the staff dashboard of every web server read it.
+"""
 
 import datetime
 import json
+import logging
 import os
 import tempfile
 from collections import Counter
@@ -12,6 +17,7 @@ from flask import render_template
 from .model import RULES
 
 SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
 
 
 def as_json(report):
@@ -46,6 +52,52 @@ def _write(path, text):
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         file.write(text)
     os.replace(temporary, path)
+
+
+def save_latest(report):
+    """Keep report as the latest whole run, in the database (needs an app context)."""
+    from ..db import db
+    from ..models import CheckResult
+
+    data = as_json(report)
+    row = db.session.get(CheckResult, "latest")
+    if row is None:
+        row = CheckResult(name="latest")
+        db.session.add(row)
+    row.generated, row.data = data["generated"], json.dumps(data, ensure_ascii=False)
+    db.session.commit()
+    return data
+
+
+_loaded = (None, None)   # (which run, its report): one run's report at a time
+
+
+def load_latest():
+    """The latest whole run's report as a dict, or None if there has been none.
+
+    Parsed once per web worker and run: only the run's time is read on each call.
+    """
+    global _loaded
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..db import db
+    from ..models import CheckResult
+
+    try:
+        generated = db.session.scalar(select(CheckResult.generated).where(CheckResult.name == "latest"))
+        if generated is None:
+            return None
+        key = (str(db.engine.url), generated)
+        loaded_key, data = _loaded
+        if loaded_key != key:
+            data = json.loads(db.session.scalar(select(CheckResult.data).where(CheckResult.name == "latest")))
+            _loaded = (key, data)
+        return data
+    except (SQLAlchemyError, ValueError, TypeError) as error:
+        db.session.rollback()
+        log.warning("the latest check results could not be read: %s", error)
+        return None
 
 
 def write_json(report, path):

@@ -37,9 +37,7 @@ def _coverage():
 @bp.route("/staff")
 @requires("staff")
 def dashboard_page():
-    rows, checked = _coverage()
-    dashboard.record_day(rows)
-    db.session.commit()
+    rows, checked = _coverage()   # reading only: `directory check` records the day's counts
     chosen = _filters()
     shown = _filtered(rows, chosen)
     directory = current_app.extensions["directory"]

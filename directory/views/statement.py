@@ -4,28 +4,25 @@ The Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibilit
 Regulations 2018 ask for: how accessible the site is, what is not accessible and why,
 how to ask for information in another format, how to complain, and how it was tested.
 What is not yet accessible comes from the latest `directory check` results
-(instance/check-latest.json), so the statement stays true as content changes.
+(kept in the database by `checks.report.save_latest`, so every web server shows the
+same), so the statement stays true as content changes.
 """
 
-import json
 from collections import Counter
-from pathlib import Path
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from ..checks.model import RULES
+from ..checks.report import load_latest
 from ..i18n import route
 
 bp = Blueprint("statement", __name__)
-LATEST = "check-latest.json"
 
 
 def latest_results():
     """The summary of the latest check run, or None if there has been none."""
-    path = Path(current_app.config["INSTANCE_DIR"]) / LATEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = load_latest()
+    if data is None:
         return None
     cells = Counter((c["format"], c["state"]) for c in data.get("coverage", []))
     entries = len({c["entry"] for c in data.get("coverage", [])})
