@@ -15,6 +15,7 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from whoosh import highlight
 from whoosh.query import And, Or, Term
@@ -22,7 +23,7 @@ from whoosh.query import And, Or, Term
 from .analysis import fold, phrase_pattern, plain_analyzer
 from .documents import FACETS
 from .index import current_path, open_index
-from .query import QueryBuilder, parse
+from .query import MAX_EXPANSIONS, QueryBuilder, parse
 
 PER_PAGE = 10
 MAX_PAGE = 100
@@ -62,7 +63,8 @@ class SearchResults:
     suggestion: str | None = None
     postcode: str | None = None
     unknown_postcode: str | None = None
-    truncated: bool = False
+    truncated: bool = False     # the query was cut: too long, or words ignored (below)
+    ignored_words: list = field(default_factory=list)
 
     @property
     def pages(self):
@@ -164,7 +166,7 @@ class _Generation:
         if cached is not None:
             return cached
         bits = 0
-        for fieldname, text in query.expanded_terms(self.reader):
+        for fieldname, text in islice(query.expanded_terms(self.reader), MAX_EXPANSIONS):
             bits |= self.term(fieldname, text.decode() if isinstance(text, bytes) else text)
         with self.lock:
             self.bitsets[key] = bits
@@ -322,6 +324,8 @@ class SearchEngine:
 
         builder = QueryBuilder(generation.reader, generation.meta["stemmed"], self.synonyms)
         clauses = builder.clauses(parsed, lang)
+        results.ignored_words = builder.ignored(parsed, lang)
+        results.truncated = results.truncated or bool(results.ignored_words)
         if clauses is None:
             matched, scored = -1, []
         else:
@@ -342,7 +346,7 @@ class SearchEngine:
             for facet in FACETS
         }
         if clauses is not None:
-            results.suggestion = builder.suggestion(parsed)
+            results.suggestion = builder.suggestion(parsed, lang)
 
         page = max(1, min(page, MAX_PAGE, results.pages))
         results.page = page
@@ -358,7 +362,7 @@ class SearchEngine:
         elif clauses is None:
             chosen = self._by_name(generation, services, start, end)
         else:
-            phrases = list(parsed.phrases)
+            phrases = builder.phrases(parsed)
             chosen = self._by_score(generation, scored, builder.core_query(parsed, lang), phrases,
                                     lang, services, matched, start, end)
         marked = builder.highlight_words(parsed, lang) if clauses is not None else set()

@@ -18,6 +18,13 @@ from ..content.schema import normal_postcode
 from .analysis import stemmed_analyzer, terms
 
 MAX_QUERY_LENGTH = 200
+# What one search may cost (issue 12): a long run of misspelt words made every word a
+# Levenshtein automaton in four fields, 0.2-0.7 s a query.  Beyond these, words are ignored
+# (and the results say so) or matched only as typed and stemmed.
+MAX_WORDS = 12          # distinct words looked for, phrases' words included
+MAX_PHRASES = 3         # quoted phrases looked for
+MAX_FUZZY_WORDS = 4     # unknown words given close spellings
+MAX_EXPANSIONS = 40     # close spellings of one word taken from one field (engine.py)
 PLAIN_FIELDS = ("name", "text")
 _STOP = {code: frozenset(stopwords_for_language(code)) for code in languages if has_stopwords(code)}
 _OUTWARD = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*([0-9][A-Z]{2}))?\b")
@@ -115,24 +122,47 @@ class QueryBuilder:
         self.stem_languages = stem_languages
         self.synonyms = synonyms
         self._known, self._corrections = {}, {}
+        self._fuzzy = []    # the unknown words given close spellings, at most MAX_FUZZY_WORDS
 
-    def known(self, word):
-        """Whether a word occurs anywhere in the index, as typed or by its stem."""
-        if word not in self._known:
-            self._known[word] = any(self.reader.doc_frequency(f, word) for f in PLAIN_FIELDS) or any(
+    def known(self, word, lang="en"):
+        """Whether a word occurs in the fields a search in lang looks in, as typed or by its stem.
+
+        Only the stemmed fields the search uses count (English and lang): a word known only
+        by another language's stem ("dementai" is Romanian "dement") would otherwise be
+        taken as spelt right and never corrected, and then match nothing.
+        """
+        key = (word, lang)
+        if key not in self._known:
+            self._known[key] = any(self.reader.doc_frequency(f, word) for f in PLAIN_FIELDS) or any(
                 self.reader.doc_frequency(f"stem_{code}", stem)
-                for code in self.stem_languages for stem in [_stem(word, code)] if stem)
-        return self._known[word]
+                for code in self._stem_fields(lang) for stem in [_stem(word, code)] if stem)
+        return self._known[key]
 
-    def corrections(self, word, limit=3):
+    def misspelt(self, word, lang):
+        """Whether to look for close spellings of a word: long enough, unknown, and one of
+        the first MAX_FUZZY_WORDS such words of this search."""
+        if word in self._fuzzy:
+            return True
+        if not edits_allowed(word) or len(self._fuzzy) >= MAX_FUZZY_WORDS or self.known(word, lang):
+            return False
+        self._fuzzy.append(word)
+        return True
+
+    def corrections(self, word, lang="en", limit=3):
         """Words in the index a typo was probably meant to be, best first."""
-        if word not in self._corrections:
+        key = (word, lang)
+        if key not in self._corrections:
             found = []
-            for fieldname in ["text", *(f"stem_{code}" for code in self.stem_languages)]:
+            for fieldname in ["text", *(f"stem_{code}" for code in self._stem_fields(lang))]:
                 found += self.reader.corrector(fieldname).suggest(
                     word, limit=3, maxdist=edits_allowed(word), prefix=1)
-            self._corrections[word] = list(dict.fromkeys(found))
-        return self._corrections[word][:limit]
+            self._corrections[key] = list(dict.fromkeys(found))
+        return self._corrections[key][:limit]
+
+    def meant(self, word, lang, limit=3):
+        """The words a misspelt word was probably meant to be: swapped letters first."""
+        swapped = [w for w in _transpositions(word) if self.known(w, lang)]
+        return list(dict.fromkeys(swapped + self.corrections(word, lang, limit)))
 
     def _stem_fields(self, lang):
         return [code for code in dict.fromkeys(["en", lang]) if code in self.stem_languages]
@@ -141,14 +171,13 @@ class QueryBuilder:
         """One word, for scoring: as typed in the name and text, and stemmed."""
         return Or([Term(f, word) for f in PLAIN_FIELDS] + self._stems([word], lang), boost=boost)
 
-    def _variants(self, word, field, fuzzy):
+    def _variants(self, word, field, fuzzy, lang):
         """Terms for a word in one plain field: exact, and close spellings if it is unknown."""
         parts = [Term(field, word)]
-        distance = edits_allowed(word)
-        if fuzzy and distance and not self.known(word):
-            parts.append(FuzzyTerm(field, word, maxdist=distance, prefixlength=1))
+        if fuzzy and self.misspelt(word, lang):
+            parts.append(FuzzyTerm(field, word, maxdist=edits_allowed(word), prefixlength=1))
             parts += [Term(field, swapped) for swapped in _transpositions(word)
-                      if self.known(swapped)]
+                      if self.known(swapped, lang)]
         return parts
 
     def _stems(self, words, lang):
@@ -157,22 +186,44 @@ class QueryBuilder:
 
     def word_clause(self, word, lang, fuzzy=True, factor=1.0):
         """A word: in the name; or in the text, stemmed, or spelt nearly the same."""
-        text = self._variants(word, "text", fuzzy) + self._stems([word], lang)
-        if fuzzy and edits_allowed(word) and not self.known(word):
-            meant = [w for w in _transpositions(word) if self.known(w)] + self.corrections(word, 5)
-            text += self._stems(meant, lang)
-        return Clause(Or(self._variants(word, "name", fuzzy)), Or(text), factor)
+        text = self._variants(word, "text", fuzzy, lang) + self._stems([word], lang)
+        if fuzzy and self.misspelt(word, lang):
+            text += self._stems(self.meant(word, lang, 5), lang)
+        return Clause(Or(self._variants(word, "name", fuzzy, lang)), Or(text), factor)
+
+    def words(self, parsed, lang):
+        """The distinct words a search looks for (not stop words), at most MAX_WORDS in all."""
+        return list(dict.fromkeys(_without_stop_words(parsed.words, lang)))[:self._room(parsed)]
+
+    def phrases(self, parsed):
+        """The quoted phrases a search looks for: the first few, while there is room."""
+        kept, room = [], MAX_WORDS
+        for phrase in parsed.phrases[:MAX_PHRASES]:
+            if len(phrase) <= room:
+                kept.append(phrase)
+                room -= len(phrase)
+        return kept
+
+    def _room(self, parsed):
+        return max(0, MAX_WORDS - sum(map(len, self.phrases(parsed))))
+
+    def ignored(self, parsed, lang):
+        """What a search left out to keep its cost down: words, then phrases, as typed."""
+        words = list(dict.fromkeys(_without_stop_words(parsed.words, lang)))[self._room(parsed):]
+        kept = self.phrases(parsed)
+        return words + [" ".join(p) for p in parsed.phrases if p not in kept]
 
     def clauses(self, parsed, lang):
         """What a parsed search looks for, or None to browse everything."""
         if parsed.empty:
             return None
-        found = [self.word_clause(w, lang) for w in _without_stop_words(parsed.words, lang)]
-        for phrase in parsed.phrases:
+        words = self.words(parsed, lang)
+        found = [self.word_clause(w, lang) for w in words]
+        for phrase in self.phrases(parsed):
             every = [self.word_clause(w, lang, fuzzy=False)
                      for w in _without_stop_words(list(phrase), lang)]
             found.append(Clause(None, And([Or([c.name, c.text]) for c in every]), 1.5, tuple(phrase)))
-        for phrase in self.synonyms.alternatives(parsed.words):
+        for phrase in self.synonyms.alternatives(parsed.words[:2 * MAX_WORDS]):
             words = _without_stop_words(list(phrase), lang)
             if len(words) == 1:
                 found.append(self.word_clause(words[0], lang, fuzzy=False, factor=0.9))
@@ -184,12 +235,12 @@ class QueryBuilder:
     def core_query(self, parsed, lang):
         """The query Whoosh scores (BM25F) to order services that match equally well."""
         parts = []
-        for word in _without_stop_words(parsed.words, lang):
+        for word in self.words(parsed, lang):
             spellings = [word]
-            if edits_allowed(word) and not self.known(word):   # score the likely words meant
-                spellings = [w for w in _transpositions(word) if self.known(w)] + self.corrections(word)
+            if self.misspelt(word, lang):   # score the likely words meant
+                spellings = self.meant(word, lang)
             parts += [self.word_query(w, lang) for w in spellings]
-        parts += [self.phrase_query(p, lang, boost=1.5) for p in parsed.phrases]
+        parts += [self.phrase_query(p, lang, boost=1.5) for p in self.phrases(parsed)]
         return Or(parts) if parts else None
 
     def phrase_query(self, words, lang, boost=1.0):
@@ -198,18 +249,19 @@ class QueryBuilder:
 
     def highlight_words(self, parsed, lang):
         """The plain words worth marking in results: the query's and its one-word synonyms'."""
-        words = list(_without_stop_words(parsed.words, lang))
-        words += [w for phrase in parsed.phrases for w in phrase]
-        words += [phrase[0] for phrase in self.synonyms.alternatives(parsed.words) if len(phrase) == 1]
+        words = self.words(parsed, lang)
+        words += [w for phrase in self.phrases(parsed) for w in phrase]
+        words += [phrase[0] for phrase in self.synonyms.alternatives(parsed.words[:2 * MAX_WORDS])
+                  if len(phrase) == 1]
         return {w for w in words if w not in _STOP.get("en", ())}
 
-    def suggestion(self, parsed):
+    def suggestion(self, parsed, lang="en"):
         """A corrected spelling of the query if any word is unknown, else None."""
         changed, words = False, []
         for word in parsed.text.split():
             plain = terms(word)
-            if len(plain) == 1 and edits_allowed(plain[0]) and not self.known(plain[0]):
-                corrections = self.corrections(plain[0], limit=1)
+            if len(plain) == 1 and self.misspelt(plain[0], lang):
+                corrections = self.meant(plain[0], lang, limit=1)
                 if corrections:
                     words.append(corrections[0])
                     changed = True
