@@ -69,18 +69,23 @@ def create_app(test_config=None):
     csrf.exempt(oruk_api.bp)
     errors.init_app(app)
 
-    if app.config.get("PROXY_HOPS"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Built assets (WhiteNoise, with the pages' security headers and no CORS), then HSTS
+    # on whatever came over HTTPS, then ProxyFix outermost so both see the proxy's scheme.
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,
         root=str(app.config["STATIC_DIR"]),
         prefix=assets.URL_PREFIX,
         immutable_file_test=assets.is_fingerprinted,
         max_age=3600,
+        allow_all_origins=False,
+        add_headers_function=responses.static_headers,
     )
+    app.wsgi_app = responses.strict_transport(app.wsgi_app)
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -37,16 +37,63 @@ def main():
               help="Port to listen on.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Worker processes [default: 2 per CPU core + 1].")
-def serve(host, port, workers):
-    """Serve the site with gunicorn, the production web server."""
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker process (gunicorn's gthread workers).")
+@click.option("--worker-class", default="gthread", show_default=True,
+              type=click.Choice(["gthread", "sync"]),
+              help="gunicorn's workers: threaded (holds up to slow clients) or sync.")
+@click.option("--bind", "binds", multiple=True, metavar="ADDRESS",
+              help="Listen here instead of --host/--port (repeatable; unix:/path for a socket).")
+@click.option("--pack-worker/--no-pack-worker", default=True, show_default=True,
+              help="Also run the worker that makes print packs (off when systemd runs it).")
+def serve(host, port, workers, threads, worker_class, binds, pack_worker):
+    """Serve the site with gunicorn, the production web server, and make print packs."""
+    import signal
+    import subprocess
+
     workers = workers or (os.cpu_count() or 1) * 2 + 1
-    arguments = [
-        "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--error-logfile", "-", "--preload",
-        "directory:create_app()",
-    ]
-    click.echo(f"Serving on http://{host}:{port} with {workers} workers (Ctrl+C to stop)")
-    os.execvp(sys.executable, [sys.executable, "-m", *arguments])
+    binds = binds or (f"{host}:{port}",)
+    arguments = [sys.executable, "-m", "gunicorn", *SERVE_OPTIONS, "--worker-class", worker_class,
+                 "--workers", str(workers), "--threads", str(threads)]
+    for bind in binds:
+        arguments += ["--bind", bind]
+    arguments.append("directory:create_app()")
+    shown = binds[0] if binds[0].startswith("unix:") else f"http://{binds[0]}"
+    click.echo(f"Serving on {shown} with {workers} {worker_class} workers"
+               + (f" of {threads} threads" if worker_class == "gthread" else "") + " (Ctrl+C to stop)")
+    if not pack_worker:
+        os.execvp(sys.executable, arguments)
+    # Niced: a booklet being made never slows the pages down more than it must.
+    worker = subprocess.Popen([sys.executable, "-m", "directory.cli", "pack-worker"],
+                              preexec_fn=lambda: os.nice(10))
+    from .packs import queue_folder
+
+    click.echo(f"Print packs are made by the pack worker (process {worker.pid}) from "
+               f"{queue_folder(Config().INSTANCE_DIR)}")
+    server = subprocess.Popen(arguments)
+
+    def stop(signum, frame):
+        for process in (server, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = server.wait()
+    stop(None, None)
+    worker.wait()
+    sys.exit(code)
+
+
+# gunicorn's settings for `directory serve`, chosen by measurement (docs/performance.md):
+# threaded workers, so a slow client holds one thread, not a whole process, and a client
+# must send its request line and headers within a short time (gthread keeps idle
+# keep-alive connections in its poller, not in a thread).
+SERVE_OPTIONS = [
+    "--timeout", "60", "--graceful-timeout", "20",
+    "--keep-alive", "5", "--limit-request-line", "8190", "--limit-request-fields", "100",
+    "--access-logfile", "-", "--error-logfile", "-", "--preload",
+]
 
 
 @main.command("content-check", with_appcontext=False)
@@ -399,3 +446,30 @@ def import_command(feed, format_, content_dir, default_category, dry_run):
         click.echo(line)
     if not dry_run and (summary.counts["created"] or summary.counts["updated"]):
         click.echo("Next: 'directory content-check', then 'directory index' to update search.")
+
+
+# Print packs (issue 12): the work is in directory/packs.py.
+@main.command("pack-worker", with_appcontext=False)
+@click.option("--once", is_flag=True, help="Make the waiting packs, then stop.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Packs made at once on this instance folder (1 per spare core).")
+def pack_worker(once, workers):
+    """Make the print packs residents and staff ask for, from the queue, one at a time."""
+    from .packs import pack_queue, work, work_once
+
+    app = create_app()
+    click.echo(f"Pack worker {os.getpid()} waiting for packs in {pack_queue(app).folder}")
+    if once:
+        while work_once(app):
+            pass
+        return
+    try:
+        work(app, workers=workers)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:   # Ctrl+C on `directory serve` reaches us too
+        pass
+
+
+if __name__ == "__main__":
+    main()

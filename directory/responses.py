@@ -1,9 +1,14 @@
-"""What every response carries: security headers, gzip, and how long it took to make."""
+"""What every response carries: security headers, gzip, and how long it took to make.
+
+Pages get them from `init_app`; the built assets WhiteNoise serves under /static/ get
+the same security headers from `static_headers`, and `strict_transport` adds HSTS to
+every response served over HTTPS (after ProxyFix, so behind nginx too).
+"""
 
 import gzip
 import time
 
-from flask import g, request
+from flask import g, render_template, request
 
 # No script at all is served to residents; styles and images come from our own origin.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -22,6 +27,39 @@ CONTENT_SECURITY_POLICY = "; ".join([
 COMPRESSIBLE = ("text/html", "text/css", "text/plain", "application/json", "text/csv",
                 "image/svg+xml", "text/vtt")
 MINIMUM_GZIP_SIZE = 500
+# Two years, as the Mozilla and hstspreload.org guidance asks; sent only over HTTPS.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def static_headers(headers, path, url):
+    """WhiteNoise's add_headers_function: the pages' security headers on /static/ files."""
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    del headers["Access-Control-Allow-Origin"]
+
+
+def strict_transport(wsgi_app):
+    """WSGI middleware: HSTS on every response to a request that came over HTTPS."""
+
+    def application(environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return wsgi_app(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            headers = [h for h in headers if h[0].lower() != "strict-transport-security"]
+            headers.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return application
 
 
 def init_app(app):
@@ -35,10 +73,7 @@ def init_app(app):
     def finish(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers.update(SECURITY_HEADERS)
         if g.get("user") is not None:
             headers["Cache-Control"] = "no-store, private"   # staff and reviewers' pages
         else:
@@ -47,6 +82,24 @@ def init_app(app):
         if "started" in g:
             elapsed = (time.perf_counter() - g.started) * 1000
             headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
+        return response
+
+    @app.errorhandler(416)
+    def range_not_satisfiable(error):
+        """A range the file does not have (or several at once): our page, not Werkzeug's."""
+        from urllib.parse import urlsplit
+
+        from .views.errors import _language_from_path
+
+        # A video's address has no language: the page it plays in (the referrer) has.
+        referred = urlsplit(request.referrer or "").path.strip("/").split("/", 1)[0]
+        if "lang" not in g and referred in app.extensions["languages"]:
+            g.lang = referred
+        _language_from_path(app)
+        response = app.make_response((render_template("errors/range.html"), 416))
+        length = getattr(error, "length", None)
+        if length is not None:
+            response.headers["Content-Range"] = f"bytes */{length}"
         return response
 
 

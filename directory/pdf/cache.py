@@ -2,7 +2,9 @@
 
 Written atomically (a temporary file renamed into place), so a reader never
 sees half a PDF; a changed entry, format, language or template gives a new key,
-so an old PDF is simply never asked for again (`prune` removes old ones).  Next to a
+so an old PDF is simply never asked for again (`prune` removes old ones).  With a size
+cap, every write evicts the least recently used PDFs until the folder fits (a PDF read
+from the cache is touched, so its time is its last use).  Next to a
 PDF the accessibility checks keep what they read from it (`get_facts`, `put_facts`), so
 a second run reads only the PDFs that changed.
 """
@@ -10,7 +12,11 @@ a second run reads only the PDFs that changed.
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+# A PDF read from the cache is touched at most once a minute (its time is its last use).
+TOUCH_AFTER = 60
 
 
 def make_key(*parts):
@@ -21,8 +27,9 @@ def make_key(*parts):
 class PdfCache:
     """PDFs on disk in the instance folder."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, max_bytes=None):
         self.folder = Path(folder)
+        self.max_bytes = max_bytes
 
     def path(self, key):
         return self.folder / f"{key}.pdf"
@@ -30,7 +37,16 @@ class PdfCache:
     def get(self, key):
         """The cached file for key, or None."""
         path = self.path(key)
-        return path if path.exists() else None
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None
+        if time.time() - stat.st_mtime > TOUCH_AFTER:
+            try:   # its time is its last use, for eviction; a read-only disk only loses that
+                os.utime(path)
+            except OSError:
+                pass
+        return path
 
     def put(self, key, data):
         """Store data under key atomically; return the path."""
@@ -43,7 +59,31 @@ class PdfCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        if self.max_bytes is not None:
+            self.evict(self.max_bytes, spare=key)
         return self.path(key)
+
+    def evict(self, max_bytes, spare=None):
+        """Remove the least recently used PDFs (and their facts) until the PDFs fit in
+        max_bytes; the PDF under spare (the one just written) stays."""
+        files = []
+        for path in self.folder.glob("*.pdf"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            files.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files, key=lambda f: f[0]):
+            if total <= max_bytes:
+                break
+            key = path.name.split(".")[0]
+            if key == spare:
+                continue
+            path.unlink(missing_ok=True)
+            for facts in self.folder.glob(f"{key}.facts-*.json"):
+                facts.unlink(missing_ok=True)
+            total -= size
 
     def _facts_path(self, key, reader):
         return self.folder / f"{key}.facts-{reader}.json"
@@ -78,8 +118,6 @@ class PdfCache:
         The age spares a PDF the site has just made for a reader (under a key the caller
         may not know: another SITE_URL, a booklet) and one being sent as this runs.
         """
-        import time
-
         cutoff = time.time() - older_than
         for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.facts-*.json"),
                      *self.folder.glob("*.part")]:

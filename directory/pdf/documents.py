@@ -7,6 +7,7 @@ request for /pl/..., or `in_language(app, "pl")` from the command line).
 import base64
 import datetime
 import hashlib
+import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -149,7 +150,10 @@ def pdf_key(services, format, code):
 
 
 def pdf_cache():
-    return PdfCache(Path(current_app.config["INSTANCE_DIR"]) / "pdf-cache")
+    """The instance folder's PDF cache, capped at PDF_CACHE_MB (DIRECTORY_PDF_CACHE_MB, 500)."""
+    megabytes = current_app.config.get("PDF_CACHE_MB") or os.environ.get("DIRECTORY_PDF_CACHE_MB", 500)
+    return PdfCache(Path(current_app.config["INSTANCE_DIR"]) / "pdf-cache",
+                    max_bytes=int(float(megabytes) * 1024 * 1024))
 
 
 _NOT_PRINTED_HERE = {"translations", "easy_read", "bsl", "source", "folder"}
@@ -247,10 +251,21 @@ def leaflet_pdf(service, format):
     return path, key
 
 
-def booklet_pdf(services, format, title=None):
-    """The path and key of a booklet PDF of several entries in the current language."""
+def booklet_services(services):
+    """The entries of a booklet in the order staff chose, each once (the order is kept:
+    the contents follow it), so a repeated entry makes neither a longer booklet nor a new key."""
+    return list({service.slug: service for service in services}.values())
+
+
+def booklet_pdf(services, format, title=None, key=None):
+    """The path and key of a booklet PDF of several entries in the current language.
+
+    Web workers never call this for a pack (it takes seconds): they queue it for the
+    pack worker (`packs.py`), which passes the key the page asked for.
+    """
     code = current_language().code
-    key = pdf_key(services, format, code)
+    services = booklet_services(services)
+    key = key or pdf_key(services, format, code)
     path = pdf_cache().get_or_make(
         key, lambda: _checked_pdf(booklet_html(services, format, title), services, code))
     return path, key

@@ -3,19 +3,22 @@
 import logging
 
 from flask import (Blueprint, abort, current_app, make_response, render_template, request,
-                   send_file)
+                   send_file, url_for)
 from werkzeug.exceptions import NotFound
 
-from .. import current_directory
+from .. import current_directory, limits
 from ..i18n import DEFAULT, current_language, route
+from ..packs import pack_queue
 from ..pdf import FORMATS
-from ..pdf.documents import NotAvailable, booklet_pdf, leaflet_pdf
+from ..pdf.documents import (NotAvailable, booklet_services, check_printable, leaflet_pdf,
+                             pdf_cache, pdf_key)
 from ..pdf.render import MissingGlyphs
 from ..pictures import PictureLibraryMissing, library
 
 bp = Blueprint("formats", __name__)
 log = logging.getLogger(__name__)
 MAX_PACK = 40
+PACK_REFRESH = 5   # seconds between the waiting page's own refreshes
 
 
 def _service(slug):
@@ -71,6 +74,11 @@ def pdf(slug, format):
     service = _service(slug)
     if format not in FORMATS:
         abort(404)
+    if (format != "easy-read" or service.easy_read is not None) and pdf_cache().get(
+            pdf_key([service], format, current_language().code)) is None:
+        if limits.over("leaflet"):   # only a leaflet still to be rendered costs
+            return limits.too_many("leaflet")
+        limits.spend("leaflet")
     try:
         path, key = leaflet_pdf(service, format)
     except NotAvailable:
@@ -122,23 +130,62 @@ def pack():
 
 @route(bp, "/pack.pdf")
 def pack_pdf():
-    """The booklet of a print pack: a cover, contents, and each service."""
+    """The booklet of a print pack: a cover, contents, and each service.
+
+    Made by the pack worker, never here: until it is in the cache the reader gets a page
+    that says it is being made and refreshes itself (202), or that the queue is full (503).
+    """
     directory = current_directory()
     slugs = _pack_slugs()
     format = request.args.get("format", "standard")
     if not slugs or format not in FORMATS:
         abort(404)
-    services = [directory.services[s] for s in slugs]
+    services = booklet_services([directory.services[s] for s in slugs])
     if format == "easy-read":
         services = [s for s in services if s.easy_read is not None]
         if not services:
             abort(404)
+    code = current_language().code
     try:
-        path, key = booklet_pdf(services, format)
+        check_printable(services, code)
     except MissingGlyphs as error:
         log.error("cannot print a pack: %s", error)
         abort(503)
-    return _send_pdf(path, key, f"services-{format}-{current_language().code}.pdf")
+    key = pdf_key(services, format, code)
+    filename = f"services-{format}-{code}.pdf"
+    if request.if_none_match.contains(key):
+        return _send_pdf(None, key, filename)
+    path = pdf_cache().get(key)
+    if path is not None:
+        return _send_pdf(path, key, filename)
+    return _pack_waiting(key, [s.slug for s in services], format, code)
+
+
+def _pack_waiting(key, slugs, format, code):
+    queue = pack_queue(current_app)
+    page = {"count": len(slugs), "refresh": PACK_REFRESH, "again": request.full_path,
+            "back": url_for("formats.pack", s=slugs, format=format)}
+    failure = queue.failure(key)
+    if failure is not None:
+        log.error("print pack %s could not be made: %s", key, failure)
+        return _no_store(render_template("pack_status.html", state="failed", **page), 500)
+    if not queue.waiting(key):
+        if limits.over("pack"):
+            return limits.too_many("pack")
+        state = queue.submit(key, {"slugs": slugs, "format": format, "lang": code})
+        if state == "full":
+            response = _no_store(render_template("pack_status.html", state="full", **page), 503)
+            response.headers["Retry-After"] = "60"
+            return response
+        if state == "queued":
+            limits.spend("pack")
+    return _no_store(render_template("pack_status.html", state="waiting", **page), 202)
+
+
+def _no_store(body, status):
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/pictures/<code>.svg")

@@ -1,10 +1,11 @@
 """The results page: /search?q=... with filters, pages, and help when nothing is found."""
 
 import logging
+import time
 
 from flask import Blueprint, current_app, render_template, request
 
-from .. import current_directory
+from .. import current_directory, limits
 from ..i18n import current_language, route
 from ..search import IndexUnavailable
 from ..search.documents import FACETS
@@ -24,12 +25,17 @@ def results():
     query = request.args.get("q", "")
     filters = {facet: request.args.getlist(facet) for facet in FACETS if request.args.getlist(facet)}
     engine = current_app.extensions["search"]
+    if query and limits.over("search"):   # too many slow searches from this address
+        return limits.too_many("search")
+    started = time.perf_counter()
     try:
         found = engine.search(query, lang=current_language().code, filters=filters,
                               page=_page_number())
     except IndexUnavailable as error:
         log.error("search is unavailable: %s", error)
         return render_template("search_unavailable.html", query=query), 503
+    if time.perf_counter() - started > limits.slow_search():
+        limits.spend("search")
     if found.total == 0 and found.query:
         try:
             current_app.extensions["insight"].record_zero_results(found.query)

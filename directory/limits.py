@@ -1,0 +1,67 @@
+"""Rate limits on the expensive requests, per network address, shared by every worker.
+
+Counted in the database (`throttle.py`'s attempts), so every gunicorn worker and every
+server on one database counts the same requests.  Only the work that costs counts: a
+search that took long, a leaflet that had to be rendered, a print pack that had to be
+queued; cheap requests never write.  In production nginx limits the same endpoints
+first (deploy/nginx/directory.conf); this is the limit for `make run` and behind
+any proxy.  A limited client gets a 429 page in their language with Retry-After.
+"""
+
+import logging
+import math
+from datetime import timedelta
+
+from flask import current_app, render_template
+
+from . import throttle
+from .db import db
+
+log = logging.getLogger(__name__)
+
+# kind: (requests that cost, per window); the setting RATE_LIMITS overrides any of them.
+LIMITS = {
+    "search": (30, timedelta(minutes=1)),    # searches that took over SLOW_SEARCH seconds
+    "leaflet": (20, timedelta(minutes=1)),   # leaflets rendered (not from the cache)
+    "pack": (6, timedelta(minutes=1)),       # print packs queued
+}
+SLOW_SEARCH = 0.15
+
+
+def slow_search():
+    """Seconds after which a search counts as expensive (setting SLOW_SEARCH)."""
+    return current_app.config.get("SLOW_SEARCH", SLOW_SEARCH)
+
+
+def _limit(kind):
+    return {**LIMITS, **(current_app.config.get("RATE_LIMITS") or {})}[kind]
+
+
+def over(kind):
+    """Whether this client has used up kind's allowance; False when it cannot be counted."""
+    allowed, window = _limit(kind)
+    try:
+        return throttle.count(kind, throttle.client_address(), window) >= allowed
+    except Exception:  # no database (yet): expensive requests are then only nginx's to limit
+        db.session.rollback()
+        log.warning("rate limit %r not counted: the database is unavailable", kind)
+        return False
+
+
+def spend(kind):
+    """Count one expensive request of kind for this client (committed at once)."""
+    try:
+        throttle.record(kind, throttle.client_address())
+        db.session.commit()
+    except Exception:  # a full or read-only disk must not stop the request itself
+        db.session.rollback()
+        log.warning("rate limit %r not recorded: the database is unavailable", kind)
+
+
+def too_many(kind):
+    """The 429 page for kind, saying when to try again (and Retry-After for programs)."""
+    seconds = math.ceil(_limit(kind)[1].total_seconds())
+    response = current_app.make_response(
+        (render_template("too_many.html", kind=kind, minutes=max(1, math.ceil(seconds / 60))), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response

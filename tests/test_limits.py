@@ -1,0 +1,77 @@
+"""Expensive requests are limited per address, counted in the database by every worker."""
+
+import shutil
+from datetime import timedelta
+
+import pytest
+
+from directory.models import Attempt
+
+from .conftest import ROOT, make_app
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.fixture
+def limited(instance_dir, database_template):
+    """Make apps (several 'workers') on one fresh database, with small limits."""
+    shutil.copy(database_template, instance_dir / "directory.sqlite3")
+
+    def make(**config):
+        config.setdefault("RATE_LIMITS", {"search": (3, MINUTE), "leaflet": (1, MINUTE),
+                                          "pack": (1, MINUTE)})
+        return make_app(ROOT / "content", INSTANCE_DIR=instance_dir, **config)
+
+    return make
+
+
+def _attempts(app):
+    with app.app_context():
+        from directory.db import db
+
+        return db.session.query(Attempt).count()
+
+
+def test_expensive_searches_are_limited_per_address_across_workers(limited):
+    first, second = limited(SLOW_SEARCH=0), limited(SLOW_SEARCH=0)   # every search counts
+    one, other = first.test_client(), second.test_client()
+    for word in ["carers", "dementai", "foodbnak"]:
+        assert one.get(f"/search?q={word}").status_code == 200
+    refused = other.get("/search?q=housing")              # another worker, the same count
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "60"
+    assert "You have asked for too much at once" in refused.get_data(as_text=True)
+    polish = other.get("/pl/search?q=housing")
+    assert polish.status_code == 429 and "Wysłano zbyt wiele próśb naraz" in polish.get_data(as_text=True)
+    assert one.get("/search?q=housing", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+    assert one.get("/").status_code == 200                # other pages are not limited
+
+
+def test_cheap_searches_are_not_counted(limited):
+    app = limited(SLOW_SEARCH=60)
+    client = app.test_client()
+    for _ in range(8):
+        assert client.get("/search?q=carers").status_code == 200
+    assert _attempts(app) == 0                            # and nothing was written
+
+
+def test_only_leaflets_still_to_be_rendered_are_limited(limited):
+    client = limited().test_client()
+    with client.get("/services/form-friends/standard.pdf") as made:
+        assert made.status_code == 200                    # rendered: counted
+    with client.get("/services/form-friends/standard.pdf") as cached:
+        assert cached.status_code == 200                  # from the cache: free
+    refused = client.get("/services/housing-options/standard.pdf")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    with client.get("/services/housing-options/standard.pdf",
+                    environ_base={"REMOTE_ADDR": "192.0.2.8"}) as elsewhere:
+        assert elsewhere.status_code == 200
+
+
+def test_print_packs_are_limited_per_address(limited):
+    client = limited().test_client()
+    assert client.get("/pack.pdf?s=form-friends&s=housing-options").status_code == 202
+    assert client.get("/pack.pdf?s=form-friends&s=housing-options").status_code == 202  # waiting: free
+    refused = client.get("/ro/pack.pdf?s=brackenford-foodbank")
+    assert refused.status_code == 429
+    assert 'lang="ro"' in refused.get_data(as_text=True)
