@@ -11,7 +11,7 @@ from directory.cli import main
 from directory.content import load_directory
 from directory.search import IndexUnavailable, SearchEngine, build, index_root, update_service
 from directory.search.analysis import terms
-from directory.search.index import current_path
+from directory.search.index import current_path, previous_path
 from directory.search.query import MAX_FUZZY_WORDS, MAX_WORDS
 from directory.search.synonyms import load_synonyms
 
@@ -204,8 +204,10 @@ def test_rebuild_swaps_in_and_a_dying_rebuild_leaves_the_old_index(fixture_conte
     assert engine.search("advice").total == 1
 
     second = build(directory, root)
-    assert current_path(root) == second and not first.exists()
+    assert current_path(root) == second and previous_path(root) == first   # kept to fall back on
     assert engine.search("advice").total == 1  # the engine reopens the new build
+    third = build(directory, root)
+    assert current_path(root) == third and previous_path(root) == second and not first.exists()
 
 
 def test_changing_one_service_updates_the_index(fixture_content, tmp_path):
@@ -225,7 +227,8 @@ def test_changing_one_service_updates_the_index(fixture_content, tmp_path):
 
 
 def test_index_command_builds_with_progress(fixture_content, tmp_path, runner, monkeypatch):
-    monkeypatch.setenv("DIRECTORY_INSTANCE_DIR", str(tmp_path / "instance"))
+    # Not tmp_path / "instance": that is the runner's app's, whose index is the shared sample one.
+    monkeypatch.setenv("DIRECTORY_INSTANCE_DIR", str(tmp_path / "cli-instance"))
     monkeypatch.setenv("DIRECTORY_CONTENT_DIR", str(fixture_content))
     result = runner.invoke(main, ["index"])
     assert result.exit_code == 0, result.output

@@ -1,7 +1,11 @@
 """Running a search: matching, filters and their counts, ordering, pages and highlights.
 
 One SearchEngine per process.  It keeps a Whoosh searcher open and reopens it
-when the index is rebuilt (the `current` link moves) or updated (a new segment).
+when the index is rebuilt or updated (the `current` link moves) or its files change
+under it: every search compares the names, sizes and times of the build's files
+with those it opened (two directory listings), and reopens, checking checksums,
+when they differ.  A damaged build falls back to the previous one or raises
+IndexUnavailable (the 503 page); once the files are good again it is served again.
 
 Counting never reads hits.  Each term's documents are kept as a bitset (a Python
 int, cached per searcher), a query's documents are ORs and ANDs of those, and
@@ -13,6 +17,7 @@ Only the page of hits shown is scored, by Whoosh (BM25F), and highlighted.
 
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -22,7 +27,8 @@ from whoosh.query import And, Or, Term
 
 from .analysis import fold, phrase_pattern, plain_analyzer
 from .documents import FACETS
-from .index import current_path, open_index
+from .index import (IndexDamaged, IndexUnavailable, current_path, damage, open_index, previous_path,
+                    signature)
 from .query import MAX_EXPANSIONS, QueryBuilder, parse
 
 PER_PAGE = 10
@@ -100,11 +106,15 @@ def _distance_km(a, b):
 class _Generation:
     """A searcher and what is cached for it; replaced whenever the index changes."""
 
-    def __init__(self, ix, meta, path):
-        self.ix, self.meta, self.path = ix, meta, path
-        self.searcher = ix.searcher()
+    def __init__(self, opened):
+        self.ix, self.meta, self.path = opened.ix, opened.meta, opened.path
+        self.problem = opened.problem     # why this is not the current build, if it is not
+        self.searcher = self.ix.searcher()
+        # Without mmap a segment file stays open while its searcher lives: close it when the
+        # generation is replaced or forgotten (an app in a test is never shut down).
+        self.close = weakref.finalize(self, self.searcher.close)
         self.reader = self.searcher.reader()
-        self.languages = meta["languages"]
+        self.languages = self.meta["languages"]
         self.slots = len(self.languages)
         self.size = self.reader.doc_count_all()
         self.bitsets = OrderedDict()
@@ -273,20 +283,53 @@ class SearchEngine:
         self.synonyms = synonyms
         self.postcodes = postcodes
         self._generation = None
+        self._seen = None         # the fingerprint of the builds when last opened
+        self._failure = None      # why they could not be opened then
         self._lock = threading.Lock()
+
+    def _fingerprint(self):
+        current, previous = current_path(self.index_root), previous_path(self.index_root)
+        return current, signature(current), previous, signature(previous)
 
     def generation(self):
         """The searcher for the index as it is now; raises IndexUnavailable."""
         with self._lock:
-            path = current_path(self.index_root)
+            seen = self._fingerprint()
             old = self._generation
-            if old is not None and old.path == path and old.searcher.up_to_date():
-                return old
-            ix, meta = open_index(self.index_root)
-            self._generation = _Generation(ix, meta, current_path(self.index_root))
+            if seen == self._seen:
+                if self._failure is not None:   # still broken, and nothing changed: no re-check
+                    raise type(self._failure)(*self._failure.args)
+                if old is not None and old.searcher.up_to_date():
+                    return old
+            self._seen, self._generation = seen, None
             if old is not None:
-                old.searcher.close()
+                old.close()
+            try:
+                self._generation = _Generation(open_index(self.index_root))
+            except IndexUnavailable as error:
+                self._failure = error
+                raise
+            self._failure = None
             return self._generation
+
+    def status(self):
+        """The index's state for /healthz: (True, what is served) or (False, what is wrong)."""
+        try:
+            generation = self.generation()
+        except IndexUnavailable as error:
+            return False, str(error)
+        if generation.problem:
+            return False, generation.problem
+        return True, f"{generation.path.name}: {generation.size} documents, checksums match"
+
+    def _after_failure(self, generation, error):
+        """A search failed inside Whoosh: if the files are damaged, say so (and check again next time)."""
+        problems = damage(generation.path, generation.meta)
+        with self._lock:
+            self._seen = None
+        if problems:
+            raise IndexDamaged(f"the search index in {generation.path} is damaged "
+                               f"({'; '.join(problems[:3])}): run 'directory index'") from error
 
     def _per_service(self, generation, matched, code):
         """One bit per matching service: its document in code if it has one, else English."""
@@ -301,6 +344,13 @@ class SearchEngine:
     def search(self, text, lang="en", filters=None, page=1, per_page=PER_PAGE):
         """Search in the reader's language; filters map a facet to a list of values."""
         generation = self.generation()
+        try:
+            return self._search(generation, text, lang, filters, page, per_page)
+        except Exception as error:   # damaged files read as garbage: struct.error, EOFError, ...
+            self._after_failure(generation, error)
+            raise
+
+    def _search(self, generation, text, lang, filters, page, per_page):
         if lang not in generation.languages:
             lang = "en"
         parsed = parse(text, self.postcodes)
