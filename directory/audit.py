@@ -12,6 +12,7 @@ ACTIONS = {
     "invite": "Invited someone",
     "invite-accepted": "Accepted an invite",
     "invite-refused": "Invite link refused",
+    "invite-revoked": "Withdrew an invite",
     "review": "Reviewed",
     "review-withdrawn": "Withdrew a review",
     "review-request": "Asked for a review",

@@ -399,22 +399,23 @@ def check_command(slug, json_path, html_path, jobs, no_browser, every_leaflet):
               "easy-read, bsl, assistive-technology, or a language code.")
 def invite_command(email, name, role, skills):
     """Make a single-use invite link (the way to make the first admin account)."""
-    from . import audit, auth
+    from . import auth
     from .db import db
-    from .models import SKILLS, Invite, now
+    from .models import SKILLS
 
     unknown = [s for s in skills if s not in SKILLS]
     if unknown:
         raise click.BadParameter(f"unknown skill {unknown[0]!r}; one of {', '.join(SKILLS)}")
+    hidden = auth.hidden_characters(email)
+    if hidden:   # a look-alike of another address (issue 12)
+        raise click.BadParameter(f"{email!a} has hidden characters ({', '.join(hidden)}); type it out")
     email = auth.normal_email(email)
     if "@" not in email or len(email) > 254:
         raise click.BadParameter(f"{email!r} is not an email address")
-    token = auth.new_token()
-    invite = Invite(token_hash=auth.token_hash(token), email=email, name=name.strip()[:100], role=role,
-                    skills=" ".join(skills), expires_at=now() + auth.INVITE_LIFETIME)
-    db.session.add(invite)
-    audit.log("invite", f"{email} as {role} (command line)", actor=None)
+    invite, token = auth.make_invite(None, email, name.strip()[:100], role, skills)
     db.session.commit()
+    if invite.for_user_id is not None:
+        click.echo(f"{email} already has a {invite.role} account: this link sets a new password for it.")
     from flask import url_for
 
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):

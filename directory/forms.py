@@ -4,13 +4,15 @@ Messages follow the GOV.UK error message pattern: say what went wrong and how to
 it right, in the reader's language.
 """
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from .auth import MINIMUM_PASSWORD
+from .auth import MINIMUM_PASSWORD, hidden_characters, normal_email
 from .labels import SKILLS as SKILL_LABELS
 from .models import FEEDBACK_STATES, ROLES, SKILLS
 from .reviews import ANSWERS
@@ -34,13 +36,25 @@ class SetPasswordForm(FlaskForm):
         EqualTo("password", message=_l("The two passwords are not the same"))])
 
 
+def _no_hidden_characters(form, field):
+    """Refuse an address with invisible or control characters (a look-alike of another)."""
+    hidden = hidden_characters(field.data)
+    if hidden:
+        raise ValidationError("Enter the email address without hidden characters (it contains "
+                              f"{', '.join(hidden)}); type it rather than pasting it")
+
+
+def _email_format(form, field):
+    """The address as it will be stored (NFKC, case folded) must look like name@example.com."""
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", normal_email(field.data)):
+        raise ValidationError("Enter an email address in the correct format, like name@example.com")
+
+
 class InviteForm(FlaskForm):
     name = StringField("Full name", validators=[
         DataRequired("Enter the person's name"), Length(max=100, message="Enter a name of 100 characters or fewer")])
     email = EmailField("Email address", validators=[
-        DataRequired("Enter their email address"),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-               message="Enter an email address in the correct format, like name@example.com"),
+        DataRequired("Enter their email address"), _no_hidden_characters, _email_format,
         Length(max=254, message="Enter a shorter email address")])
     role = RadioField("Role", choices=[(r, r.capitalize()) for r in ROLES], default="reviewer",
                       validators=[DataRequired("Choose a role")])

@@ -95,8 +95,13 @@ def test_sign_in_is_rate_limited(db_app):
 def test_session_cookie_is_secure_httponly_samesite(db_app):
     add_user(db_app, "r@example.org")
     response = sign_in(db_app.test_client(), "r@example.org")
-    cookie = response.headers["Set-Cookie"]
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    cookie = cookies["directory_session"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # And the device cookie of issue 12 (tests/test_attack_accounts.py): strict, for a year.
+    device = cookies["directory_device"]
+    assert "Secure" in device and "HttpOnly" in device and "SameSite=Strict" in device
+    assert "Max-Age=31536000" in device
 
 
 def test_residents_get_no_cookie(db_app):
@@ -274,7 +279,7 @@ def test_an_admins_new_password_invite_keeps_the_role_and_never_turns_an_account
     with db_app.app_context():
         assert db.session.scalar(select(User).where(User.email == "helper@example.org")).role == "reviewer"
     link = invite_link(admin, name="Gone", email="gone@example.org")
-    response = accept(db_app.test_client(), link)
+    response = db_app.test_client().get(link)   # refused before a password is asked for
     assert response.status_code == 410 and "cannot sign in" in response.get_data(as_text=True)
     with db_app.app_context():
         assert not db.session.scalar(select(User).where(User.email == "gone@example.org")).active

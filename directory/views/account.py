@@ -29,29 +29,44 @@ def sign_in():
         return redirect(home_for(g.user))
     if form.validate_on_submit():
         email = auth.normal_email(form.email.data)
+        hidden = auth.hidden_characters(form.email.data)
         address = throttle.client_address()
         per_email, per_address = current_app.config["SIGN_IN_LIMITS"]
+        per_device = current_app.config.get("SIGN_IN_DEVICE_LIMIT", auth.DEVICE_LIMIT)
+        user = None if hidden else db.session.scalar(select(User).where(User.email == email))
+        # A browser that signed in to this account before is counted on its own (its
+        # device cookie), so guesses from elsewhere cannot lock the owner out.
+        nonce = auth.device_nonce(user)
+        trusted = False
         # Count this attempt first, and commit it, so that attempts sent at once all count.
-        throttle.record("sign-in-email", email)
-        throttle.record("sign-in-address", address)
-        db.session.commit()
+        if nonce is not None:
+            throttle.record("sign-in-device", nonce)
+            db.session.commit()
+            trusted = throttle.count("sign-in-device", nonce, WINDOW) <= per_device
+        if not trusted:
+            throttle.record("sign-in-email", email)
+            throttle.record("sign-in-address", address)
+            db.session.commit()
         # Only an address is kept in the log: what is typed as one may be a password.
         logged = email if "@" in email else "(not an email address)"
-        if (throttle.count("sign-in-email", email, WINDOW) > per_email
-                or throttle.count("sign-in-address", address, WINDOW) > per_address):
+        if hidden:
+            logged = f"(an address with hidden characters: {' '.join(hidden)})"
+        if not trusted and (throttle.count("sign-in-email", email, WINDOW) > per_email
+                            or throttle.count("sign-in-address", address, WINDOW) > per_address):
             audit.log("sign-in-failed", f"{logged}: too many attempts")
             db.session.commit()
             form.email.errors = [_("You have tried to sign in too many times. Wait 15 minutes, then try again.")]
             status = 429
-        else:
-            user = db.session.scalar(select(User).where(User.email == email))
-            if auth.check_password(user, form.password.data) and user.active:
+        elif auth.check_password(user, form.password.data) and user.active:
+            if not trusted:
                 throttle.forget("sign-in-email", email)
-                auth.sign_in(user)
-                audit.log("sign-in", email, actor=user)
-                db.session.commit()
-                return redirect(auth.safe_next(request.args.get("next")) or home_for(user))
-            audit.log("sign-in-failed", logged)
+            auth.sign_in(user)
+            audit.log("sign-in", email + (" (known browser)" if trusted else ""), actor=user)
+            db.session.commit()
+            response = redirect(auth.safe_next(request.args.get("next")) or home_for(user))
+            return auth.set_device_cookie(response, user)
+        else:
+            audit.log("sign-in-failed", logged + (" (known browser)" if trusted else ""))
             db.session.commit()
             form.email.errors = [_("Enter a correct email address and password")]
     return render_template("account/sign_in.html", form=form), status
@@ -73,11 +88,13 @@ def _usable_invite(token):
     invite = db.session.scalar(select(Invite).where(Invite.token_hash == auth.token_hash(token)))
     if invite is None:
         return None, "unknown"
-    if invite.used_at is not None:
-        return invite, "used"
-    if invite.expires_at < now():
-        return invite, "expired"
-    return invite, None
+    return invite, auth.invite_problem(invite)
+
+
+def _refused(invite, reason):
+    audit.log("invite-refused", f"{reason}: invite {invite.id} for {invite.email}")
+    db.session.commit()
+    return render_template("account/invite_refused.html", reason=reason), 410
 
 
 @route(bp, "/invite/<token>", methods=["GET", "POST"])
@@ -86,27 +103,37 @@ def accept_invite(token):
         abort(404)
     invite, reason = _usable_invite(token)
     if reason:
-        if invite is not None:   # made-up links are not worth a line in the log
-            audit.log("invite-refused", f"{reason}: invite {invite.id} for {invite.email}")
-            db.session.commit()
-        return render_template("account/invite_refused.html", reason=reason), 410 if invite else 404
+        if invite is None:   # made-up links are not worth a line in the log
+            return render_template("account/invite_refused.html", reason=reason), 404
+        return _refused(invite, reason)
     form = SetPasswordForm()
     if form.validate_on_submit():
         # Single use, even if two requests arrive at once: only one can mark it used.
-        claimed = db.session.execute(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
-                                     .values(used_at=now())).rowcount
+        claimed = db.session.execute(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None),
+                                                          Invite.revoked_at.is_(None))
+                                     .values(used_at=now(), pending_email=None)).rowcount
         if claimed != 1:
             db.session.rollback()
             return render_template("account/invite_refused.html", reason="used"), 410
         user = db.session.scalar(select(User).where(User.email == invite.email))
-        if user is None:
+        if invite.for_user_id is None:
+            # An invite makes a new account; it never sets the password of one that exists.
+            if user is not None:
+                db.session.rollback()
+                return _refused(invite, "account-exists")
             user = User(email=invite.email, name=invite.name, role=invite.role, skills=invite.skills)
             db.session.add(user)
+            done = f"{invite.email}: new {invite.role} account"
+        elif user is None or user.id != invite.for_user_id:
+            db.session.rollback()
+            return _refused(invite, "withdrawn")
         elif not user.active:
             # An admin turned this account off: an invite never turns it back on.
             db.session.rollback()
-            return render_template("account/invite_refused.html", reason="inactive"), 410
-        # An invite for an existing account sets a new password; it never changes the role.
+            return _refused(invite, "inactive")
+        else:
+            # An admin's reset sets a new password; it never changes the role.
+            done = f"{invite.email}: new password for their {user.role} account"
         user.password_hash = auth.hash_password(form.password.data)
         user.session_token = auth.new_token()
         try:
@@ -114,8 +141,9 @@ def accept_invite(token):
         except IntegrityError:   # the same e-mail's account made at the same moment
             db.session.rollback()
             return render_template("account/invite_refused.html", reason="used"), 410
-        audit.log("invite-accepted", f"{invite.email} as {invite.role}", actor=user)
+        maker = invite.created_by.email if invite.created_by else "the command line"
+        audit.log("invite-accepted", f"{done} (invite {invite.id} from {maker})", actor=user)
         db.session.commit()
         auth.sign_in(user)
-        return redirect(home_for(user))
+        return auth.set_device_cookie(redirect(home_for(user)), user)
     return render_template("account/set_password.html", form=form, invite=invite)

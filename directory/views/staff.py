@@ -11,7 +11,7 @@ from ..auth import requires
 from ..db import db
 from ..forms import AccountForm, FeedbackStatusForm, InviteForm, RequestForm
 from ..labels import SKILLS as SKILL_LABELS
-from ..models import FEEDBACK_STATES, ROLES, AuditEvent, Feedback, Invite, ReviewRequest, User, now
+from ..models import FEEDBACK_STATES, ROLES, AuditEvent, Feedback, ReviewRequest, User, now
 
 bp = Blueprint("staff", __name__)
 
@@ -107,28 +107,21 @@ def invites():
     if form.validate_on_submit():
         if form.role.data != "reviewer" and not g.user.can("admin"):
             abort(403)
-        email = auth.normal_email(form.email.data)
-        existing = db.session.scalar(select(User).where(User.email == email))
-        if existing is not None and not g.user.can("admin"):
-            form.email.errors = ["There is already an account with this email address. Ask an admin "
-                                 "if they need a new password."]
+        try:
+            made = auth.make_invite(g.user, auth.normal_email(form.email.data), form.name.data.strip(),
+                                    form.role.data, form.skills.data)
+        except auth.InviteRefused as refused:
+            db.session.rollback()
+            form.email.errors = [str(refused)]
         else:
-            token = auth.new_token()
-            # For an existing account (an admin resetting a password) the role stays as it is.
-            invite = Invite(token_hash=auth.token_hash(token), email=email, name=form.name.data.strip(),
-                            role=existing.role if existing else form.role.data,
-                            skills=" ".join(form.skills.data), created_by_id=g.user.id,
-                            expires_at=now() + auth.INVITE_LIFETIME)
-            db.session.add(invite)
-            audit.log("invite", f"{invite.email} as {invite.role}" + (" (new password)" if existing else ""))
             db.session.commit()
-            link = current_app.config["SITE_URL"].rstrip("/") + url_for("account.accept_invite", token=token)
-            made = (invite, link)
+            invite, token = made
+            made = (invite, current_app.config["SITE_URL"].rstrip("/") + url_for("account.accept_invite", token=token))
             form = InviteForm(formdata=None)
             if not g.user.can("admin"):
                 form.role.choices = [("reviewer", "Reviewer")]
-    pending = db.session.scalars(select(Invite).where(Invite.used_at.is_(None), Invite.expires_at > now())
-                                 .order_by(Invite.created_at.desc())).all()
+    # Only invites of roles this person may grant: staff see reviewer invites only.
+    pending = [i for i in auth.live_invites() if auth.visible_invite(g.user, i)]
     return render_template("staff/invites.html", form=form, made=made, pending=pending, skills=SKILL_LABELS), \
         400 if request.method == "POST" and made is None else 200
 
