@@ -11,6 +11,7 @@ Showing the dashboard never writes: the day's counts for the chart are recorded 
 import csv
 import io
 import json
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -116,10 +117,22 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+# A spreadsheet may split a line on "," ";" (Polish and Romanian Excel) or a tab, and may
+# ignore quotes and trim spaces: any piece of a cell after one of those (or a line break)
+# that would start with a formula character gets a ' in front of it (issue 12, item 9).
+_FORMULA_PIECE = re.compile(r"(^|[,;\t\r\n])([ \"]*)(?=[=+\-@\t\r])")
+
+
+def csv_cell(value):
+    """A CSV cell no piece of which a spreadsheet will run as a formula, whatever its separator."""
+    return _FORMULA_PIECE.sub(lambda m: m.group(1) + "'" + m.group(2), safe_cell(value))
+
+
 def to_csv(header, rows):
+    """CSV text of header and rows, every cell guarded by csv_cell."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([safe_cell(v) for v in header])
+    writer.writerow([csv_cell(v) for v in header])
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
