@@ -68,6 +68,9 @@ def test_serve_runs_gunicorn(tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     assert r.status == 200
                     break
+            except urllib.error.HTTPError as error:   # serving; no index or database here: 503
+                assert error.code == 503, error
+                break
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "gunicorn did not start"
