@@ -166,7 +166,7 @@ def _finish(target, meta):
 
 def _is_index_file(file):
     return file.is_file() and file.name != META and not file.name.startswith(".") \
-        and not file.name.endswith("_LOCK")
+        and not file.name.endswith("LOCK")   # Whoosh's services_WRITELOCK
 
 
 def _sha256(file):
