@@ -159,6 +159,11 @@ def queue(items, language=None, format=None, skill=None):
             and (not skill or i.skill == skill)]
 
 
+def may_review(user, item):
+    """May user decide on item?  A reviewer only on their own skills; staff and admins on any."""
+    return user.can("staff") or (user.can("reviewer") and item.skill in user.skill_list)
+
+
 def find(directory, languages, entry, format, language):
     """The one item for entry x format x language, or None if nothing asks for it."""
     if entry not in directory.services:

@@ -26,9 +26,11 @@ def queue():
     chosen = {key: request.args.get(key, "") for key in ("language", "format", "skill")}
     if "skill" not in request.args and g.user.role == "reviewer" and len(g.user.skill_list) == 1:
         chosen["skill"] = g.user.skill_list[0]
-    items = _items()
+    # A reviewer sees only what their skills let them decide on (issue 12, item 8).
+    items = [i for i in _items() if reviews.may_review(g.user, i)]
     waiting = reviews.queue(items, **{k: v or None for k, v in chosen.items()})
-    return render_template("review/queue.html", items=waiting, chosen=chosen, skills=SKILLS,
+    skills = SKILLS if g.user.can("staff") else [s for s in SKILLS if s in g.user.skill_list]
+    return render_template("review/queue.html", items=waiting, chosen=chosen, skills=skills,
                            offered=current_app.extensions["languages"],
                            formats=sorted({i.format for i in items}), total=len(items))
 
@@ -40,6 +42,9 @@ def item(entry, format, language):
     found = reviews.find(directory, list(current_app.extensions["languages"]), entry, format, language)
     if found is None:
         abort(404)
+    # Outside the reviewer's skills: neither shown for a decision nor decided, and nothing written.
+    if not reviews.may_review(g.user, found):
+        abort(403)
     service = directory.services[entry]
     form = review_form(found, request.form if request.method == "POST" else None)
     changed = request.method == "POST" and form.version.data != found.version
