@@ -23,6 +23,7 @@ from .pdf import FORMATS
 from .pdf.documents import NotAvailable, booklet_pdf, in_language, leaflet_pdf
 from .pdf.render import MissingGlyphs
 from .content.translations import template as translation_template
+from .runlock import Busy
 from .search import IndexUnavailable, SearchEngine, build, index_root, load_synonyms, update_service
 
 
@@ -141,7 +142,7 @@ def index_command(slugs):
                 click.secho(str(problem), fg="red", err=True)
             try:
                 count = update_service(root, directory, slug)
-            except IndexUnavailable as error:
+            except (IndexUnavailable, Busy) as error:
                 raise click.ClickException(str(error)) from None
             click.echo(f"{slug}: {count} document(s) indexed" if count
                        else f"{slug}: removed from the index")
@@ -152,7 +153,10 @@ def index_command(slugs):
                     "(run 'directory content-check')", fg="yellow", err=True)
     with click.progressbar(length=len(directory.services), label="Indexing services",
                            show_pos=True) as bar:
-        path = build(directory, root, progress=lambda slug: bar.update(1))
+        try:
+            path = build(directory, root, progress=lambda slug: bar.update(1))
+        except Busy as error:   # another build holds the lock: exit 1, naming it
+            raise click.ClickException(str(error)) from None
     click.echo(f"Search index built in {path} ({len(directory.services)} services)")
 
 
@@ -441,7 +445,7 @@ def import_command(feed, format_, content_dir, default_category, dry_run):
     try:
         summary = import_feed(feed, content_dir or Config().CONTENT_DIR, format_,
                               default_category, dry_run=dry_run)
-    except (FeedError, ImportRefused) as error:
+    except (FeedError, ImportRefused, Busy) as error:   # Busy: another import is running
         raise click.ClickException(str(error)) from None
     for line in summary.lines():
         click.echo(line)

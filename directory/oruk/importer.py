@@ -33,11 +33,13 @@ import yaml
 
 from ..content import load_directory
 from ..content.loader import ID_NAMESPACE
+from ..runlock import run_lock
 from .feed import read_feed
 from .mapping import Context, Mapped, entry_id, feed_id_of, map_record
 from .yamlwrite import dump_service
 
 STAGING_PREFIX = ".import-"
+IMPORT_LOCK = ".import.lock"   # in the content folder, held while an import runs (runlock.py)
 SHOWN = 10  # records listed under each kind of problem in the report
 _TOP_LEVEL = re.compile(rb"^(id|feed_id|last_reviewed):[ \t]*(.*?)[ \t]*$", re.M)
 _INDEX = re.compile(r"\[\d+\]")
@@ -354,12 +356,19 @@ def import_feed(path, content_root, format="auto", default_category=None, today=
     if default_category is not None and default_category not in site.categories:
         raise ImportRefused(f"--default-category '{default_category}' is not a category in "
                           "taxonomy.yaml")
-    leftovers = sorted(content_root.glob(STAGING_PREFIX + "*"))
     context = Context(site.site, site.categories, site.postcodes,
                       today or datetime.date.today(), default_category)
-    summary = plan_import(feed, content_root / "services", context)
-    summary.dry_run = dry_run
-    if not dry_run:
+    if dry_run:
+        summary = plan_import(feed, content_root / "services", context)
+        summary.dry_run = True
+        return summary
+    # One import at a time (raises runlock.Busy naming the one running): a second one
+    # would plan against files the first is changing, and take its staging folder
+    # for a leftover and remove it.
+    with run_lock(content_root / IMPORT_LOCK, "import"):
+        leftovers = sorted(content_root.glob(STAGING_PREFIX + "*"))   # only a stopped import's
+        summary = plan_import(feed, content_root / "services", context)
+        summary.dry_run = False
         for leftover in leftovers:  # from an import that was killed
             shutil.rmtree(leftover, ignore_errors=True)
             summary.notes.append(f"removed {leftover.name}, left by an import that was stopped")
