@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # that cover every script we publish in, and Node.js for the front-end assets.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig fonts-noto-core nodejs npm
-TEST_SYSTEM_PACKAGES := poppler-utils chromium
+TEST_SYSTEM_PACKAGES := poppler-utils chromium postgresql
 
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance

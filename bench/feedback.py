@@ -27,6 +27,7 @@ import argparse  # noqa: E402
 import datetime  # noqa: E402
 import http.client  # noqa: E402
 import re  # noqa: E402
+import secrets  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -39,6 +40,7 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "benchmark password 2026"
+RUN = secrets.token_hex(3)   # this run's accounts, apart from any in a shared DATABASE_URL
 LANGUAGES = ["", "/bn", "/ur", "/pl", "/ro", "/ar"]
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -96,7 +98,7 @@ app = create_app({{"INSTANCE_DIR": Path({str(instance)!r})}})
 with app.app_context():
     hashed = auth.hash_password({PASSWORD!r})
     for number in range({reviewers}):
-        db.session.add(User(email=f"reviewer{{number}}@example.org", name=f"Reviewer {{number}}",
+        db.session.add(User(email=f"reviewer{{number}}.{RUN}@example.org", name=f"Reviewer {{number}}",
                             role="reviewer", skills="ur", password_hash=hashed,
                             session_token=auth.new_token()))
     db.session.commit()
@@ -105,11 +107,19 @@ with app.app_context():
 
 
 def count_rows(instance):
-    import sqlite3
+    """Rows of feedback and reviews in the database the site used: DATABASE_URL, or SQLite."""
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import create_engine, text
 
-    with sqlite3.connect(instance / "directory.sqlite3") as connection:
-        return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("feedback", "reviews")}
+    from directory.db import database_url
+
+    engine = create_engine(database_url({"DATABASE_URL": os.environ.get("DATABASE_URL"), "INSTANCE_DIR": instance}))
+    try:
+        with engine.connect() as connection:
+            return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                    for table in ("feedback", "reviews")}
+    finally:
+        engine.dispose()
 
 
 def main():
@@ -126,7 +136,11 @@ def main():
     instance.mkdir()
     if (ROOT / "instance" / "index").exists():
         shutil.copytree(ROOT / "instance" / "index", instance / "index", symlinks=True)
+    # A shared DATABASE_URL needs the same secret key in every process (and may hold
+    # rows from before): one key for the run, and rows counted before and after.
+    os.environ.setdefault("DIRECTORY_SECRET_KEY", secrets.token_hex(32))
     make_instance(instance, reviewers)
+    before = count_rows(instance)
     port = free_port()
     env = {**os.environ, "DIRECTORY_INSTANCE_DIR": str(instance), "DIRECTORY_FEEDBACK_PER_HOUR": "100000000"}
     command = [str(ROOT / ".venv/bin/directory"), "serve", "--port", str(port)]
@@ -160,7 +174,7 @@ def main():
             client = Client(port)
             _, page, _ = client.send("GET", "/sign-in")
             status, _, _ = client.send("POST", "/sign-in", {"csrf_token": CSRF.search(page).group(1),
-                                                            "email": f"reviewer{number}@example.org",
+                                                            "email": f"reviewer{number}.{RUN}@example.org",
                                                             "password": PASSWORD})
             assert status == 302, f"sign-in refused ({status})"
             _, page, _ = client.send("GET", f"/review/{slugs[0]}/web/ur")
@@ -230,11 +244,12 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
-    rows = count_rows(instance)
+    rows = {table: count - before[table] for table, count in count_rows(instance).items()}
     print(f"Machine: {benchlib.machine()}")
     print(f"Date: {datetime.datetime.now().isoformat(timespec='minutes')}")
     print(f"{args.clients} clients ({residents} residents posting feedback, {reviewers} reviewers posting "
-          f"reviews) for {elapsed:.1f} s against gunicorn on 127.0.0.1; SQLite in WAL mode")
+          f"reviews) for {elapsed:.1f} s against gunicorn on 127.0.0.1; "
+          f"{'DATABASE_URL (' + os.environ['DATABASE_URL'].partition(':')[0] + ')' if os.environ.get('DATABASE_URL') else 'SQLite in WAL mode'}")
     print()
     server_errors = sum(n for (_, status), n in statuses.items() if status >= 500)
     for kind in ("feedback", "review"):

@@ -128,3 +128,35 @@ def test_script_in_feedback_is_text_everywhere(db_app):
     client.post("/services/form-friends/feedback", data={"token": token, "message": "=cmd|' /C calc'!A0"})
     csv = staff.get("/staff/feedback.csv").get_data(as_text=True)
     assert "'=cmd|" in csv and "\n=cmd" not in csv and ",=cmd" not in csv
+
+
+@pytest.mark.parametrize("failure", ["database", "disk"])
+def test_a_failed_write_keeps_the_residents_words(db_app, monkeypatch, failure):
+    from sqlalchemy.exc import OperationalError
+
+    client = db_app.test_client()
+    token = form_token(client, "/ro/services/form-friends")
+    real_commit = db.session.commit
+    calls = []
+
+    def failing_commit():
+        calls.append(1)
+        if len(calls) == 2:   # the rate limit's count is kept; the feedback row is not
+            if failure == "disk":
+                raise OSError(28, "No space left on device")
+            raise OperationalError("INSERT INTO feedback", {}, Exception("could not extend file: No space left"))
+        return real_commit()
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    words = "Programul e greșit <b>luni</b>.\nVă rog să-l schimbați."
+    response = client.post("/ro/services/form-friends/feedback", data={"token": token, "message": words})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert '<html lang="ro"' in page and "Mesajul dvs. nu a putut fi salvat" in page
+    assert "Programul e greșit &lt;b&gt;luni&lt;/b&gt;.\nVă rog să-l schimbați.</textarea>" in page
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    assert count(db_app) == 0
+    token = TOKEN.search(page).group(1)   # the page gave a fresh token: sending again works
+    assert client.post("/ro/services/form-friends/feedback",
+                       data={"token": token, "message": words}).status_code == 302
+    assert count(db_app) == 1

@@ -4,7 +4,9 @@ import logging
 
 from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
+from ..db import db
 from ..i18n import DEFAULT
 
 log = logging.getLogger(__name__)
@@ -43,11 +45,61 @@ def init_app(app):
         _language_from_path(app)
         return render_template("errors/400.html", reason="bad"), 400
 
+    @app.errorhandler(SQLAlchemyError)
+    @app.errorhandler(OSError)
+    def write_failed(error):
+        page = _not_saved(app, error)
+        if page is None:   # reading failed: on to the ordinary 500 page
+            raise error
+        return page
+
     @app.errorhandler(500)
     def server_error(error):
         log.exception("error serving %s", request.path)
         _language_from_path(app)
-        return render_template("errors/500.html"), 500
+        # A failed flush or query leaves the session unusable until it is rolled back,
+        # and the page's header reads the signed-in account from it.
+        db.session.rollback()
+        try:
+            return render_template("errors/500.html"), 500
+        except Exception:   # the database itself is down: show the page as signed out
+            log.exception("the error page could not be made with the account; showing it without")
+            db.session.rollback()
+            g.user = None
+            return render_template("errors/500.html"), 500
+
+
+# Fields never shown back: secrets, and the forms' own machinery.
+_NOT_TYPED = ("csrf_token", "token", "website", "password", "new_password", "confirm", "password_again")
+
+
+def typed_fields():
+    """[(field name, value)] of what the person typed in the form just posted."""
+    return [(name.replace("_", " ").capitalize(), value)
+            for name, value in request.form.items(multi=True)
+            if value.strip() and name not in _NOT_TYPED and "password" not in name]
+
+
+def _not_saved(app, error):
+    """A write that failed (database or disk): say so and give back what was typed."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    log.exception("could not save %s %s", request.method, request.path)
+    _language_from_path(app)
+    db.session.rollback()
+    try:
+        typed = typed_fields()
+    except Exception:   # the body itself could not be read
+        typed = []
+    for attempt in range(2):
+        try:
+            return render_template("errors/not_saved.html", typed=typed), 503
+        except Exception:
+            if attempt:
+                raise
+            log.exception("the page could not be made with the account; showing it without")
+            db.session.rollback()
+            g.user = None
 
 
 def _language_from_path(app):

@@ -1,9 +1,11 @@
 """Residents tell us what is wrong with a page, or hard to use: no account, no cookie."""
 
+import logging
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import current_directory, throttle
 from ..db import db
@@ -12,6 +14,7 @@ from ..i18n import current_language, route
 from ..models import Feedback
 
 bp = Blueprint("feedback", __name__)
+log = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
 
 
@@ -45,16 +48,26 @@ def send(slug):
         elif len(message) > MAX_LENGTH:
             error = _("Enter %(max)s characters or fewer", max=format_decimal(MAX_LENGTH))
         else:
-            # Count this post first, and commit it, so that posts sent at once all count.
-            throttle.record("feedback", throttle.client_address())
-            db.session.commit()
-            if throttle.count("feedback", throttle.client_address(), HOUR) > current_app.config["FEEDBACK_PER_HOUR"]:
-                error, status = _("You have sent a lot of messages. Wait an hour, or phone us."), 429
+            try:
+                # Count this post first, and commit it, so that posts sent at once all count.
+                throttle.record("feedback", throttle.client_address())
+                db.session.commit()
+                if throttle.count("feedback", throttle.client_address(), HOUR) > current_app.config["FEEDBACK_PER_HOUR"]:
+                    error, status = _("You have sent a lot of messages. Wait an hour, or phone us."), 429
+                else:
+                    db.session.add(Feedback(entry=slug, language=code, message=message))
+                    db.session.commit()
+            except (SQLAlchemyError, OSError):
+                # A full or read-only disk, or the database gone: the resident's words must
+                # not be lost, so the form comes back with them, saying what to do.
+                log.exception("feedback on %s could not be saved", slug)
+                db.session.rollback()
+                error, status = _("Your message could not be saved because of a problem on our side. "
+                                  "It is still in the box below. Copy it if you want to keep it, "
+                                  "then try again later, or phone us."), 503
     if error:
         return render_template("feedback.html", service=service, message=message, error=error,
                                token=form_token(slug, code)), status
-    db.session.add(Feedback(entry=slug, language=code, message=message))
-    db.session.commit()
     return redirect(url_for("feedback.thanks", slug=slug))
 
 
