@@ -352,3 +352,47 @@ def test_residents_never_get_a_device_cookie(db_app):
     for path in ["/", "/services/form-friends", "/pl/services/form-friends", "/search?q=carer"]:
         assert "Set-Cookie" not in client.get(path).headers, path
     assert client.get_cookie(auth.DEVICE_COOKIE) is None
+
+
+# --- The migration (12a_accounts) on a database with invites made before it -------------
+
+def test_the_migration_keeps_one_live_invite_per_address_and_marks_old_resets(tmp_path):
+    """SQLite here; tests/test_postgres.py and `make test` run every migration on PostgreSQL."""
+    from datetime import timedelta
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from directory.db import MIGRATIONS
+
+    from .conftest import ROOT, make_app
+
+    app = make_app(ROOT / "content", INSTANCE_DIR=tmp_path)
+    later, earlier = now() + timedelta(days=3), now() - timedelta(days=3)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="ffa43a6dbdf3")
+        db.session.execute(text(
+            "INSERT INTO users (id, email, name, role, skills, session_token, active, created_at) VALUES "
+            "(1, 'a@example.org', 'A', 'admin', '', 't1', 1, :earlier), "
+            "(2, 's@example.org', 'S', 'staff', '', 't2', 1, :earlier), "
+            "(3, 'helper@example.org', 'H', 'reviewer', '', 't3', 1, :earlier)"), {"earlier": earlier})
+        rows = [  # id, email, role, maker, created
+            (1, "newboss@example.org", "admin", 1, now() - timedelta(hours=2)),
+            (2, "newboss@example.org", "reviewer", 2, now() - timedelta(hours=1)),   # the attack
+            (3, "helper@example.org", "reviewer", 1, now() - timedelta(hours=1)),    # an admin's reset
+            (4, "helper@example.org", "reviewer", 2, earlier - timedelta(days=1)),   # expired
+        ]
+        for invite_id, email, role, maker, created in rows:
+            db.session.execute(text(
+                "INSERT INTO invites (id, token_hash, email, name, role, skills, created_by_id, created_at, "
+                "expires_at) VALUES (:id, :hash, :email, 'X', :role, '', :maker, :created, :expires)"),
+                {"id": invite_id, "hash": f"h{invite_id}", "email": email, "role": role, "maker": maker,
+                 "created": created, "expires": later if created > earlier else earlier})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="12a_accounts")
+        got = {i.id: (i.pending_email, i.revoked_at is not None, i.for_user_id)
+               for i in db.session.scalars(select(Invite))}
+        db.engine.dispose()
+    # Of the attack's two invites the admin's stays live (staff could not have replaced it).
+    assert got == {1: ("newboss@example.org", False, None), 2: (None, True, None),
+                   3: ("helper@example.org", False, 3), 4: (None, False, None)}

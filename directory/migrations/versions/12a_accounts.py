@@ -33,21 +33,26 @@ def upgrade():
 
     # Invites made before: an admin's invite for an account that already existed was a
     # reset of it; every other one can only make a new account.  Of several live invites
-    # for one address only the newest stays live; the others are revoked.
+    # for one address only one stays live; the others are revoked.
     bind = op.get_bind()
     at = datetime.now(timezone.utc).replace(tzinfo=None)
     invites = sa.table('invites', sa.column('id', sa.Integer), sa.column('email', sa.String),
+                       sa.column('role', sa.String),
                        sa.column('created_by_id', sa.Integer), sa.column('created_at', sa.DateTime),
                        sa.column('expires_at', sa.DateTime), sa.column('used_at', sa.DateTime),
                        sa.column('for_user_id', sa.Integer), sa.column('revoked_at', sa.DateTime),
                        sa.column('pending_email', sa.String))
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('email', sa.String),
                      sa.column('role', sa.String), sa.column('created_at', sa.DateTime))
-    live = bind.execute(sa.select(invites.c.id, invites.c.email, invites.c.created_by_id, invites.c.created_at)
-                        .where(invites.c.used_at.is_(None), invites.c.expires_at > at)
-                        .order_by(invites.c.created_at.desc(), invites.c.id.desc())).all()
+    live = bind.execute(sa.select(invites.c.id, invites.c.email, invites.c.created_by_id, invites.c.created_at,
+                                  invites.c.role)
+                        .where(invites.c.used_at.is_(None), invites.c.expires_at > at)).all()
+    # The one kept is the one of the highest role (staff could not have replaced an admin's
+    # invite), then the newest.
+    rank = {'reviewer': 0, 'staff': 1, 'admin': 2}
+    live.sort(key=lambda row: (rank.get(row.role, 0), row.created_at, row.id), reverse=True)
     seen = set()
-    for invite_id, email, maker_id, created_at in live:
+    for invite_id, email, maker_id, created_at, _role in live:
         if email in seen:
             bind.execute(invites.update().where(invites.c.id == invite_id).values(revoked_at=at))
             continue
