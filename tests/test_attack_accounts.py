@@ -396,3 +396,16 @@ def test_the_migration_keeps_one_live_invite_per_address_and_marks_old_resets(tm
     # Of the attack's two invites the admin's stays live (staff could not have replaced it).
     assert got == {1: ("newboss@example.org", False, None), 2: (None, True, None),
                    3: ("helper@example.org", False, 3), 4: (None, False, None)}
+
+
+def test_two_invites_for_one_address_at_the_same_moment_make_one(db_app, monkeypatch):
+    """Both requests read "no live invite" before either wrote: the database keeps one."""
+    admin = signed_in(db_app, "a@example.org", "admin")
+    staff = signed_in(db_app, "s@example.org", "staff")
+    invite_link(admin, "newboss@example.org", "admin")
+    monkeypatch.setattr(auth, "live_invites", lambda email=None: [])   # as if not committed yet
+    response = post_invite(staff, "newboss@example.org")
+    assert response.status_code == 400 and "at the same moment" in response.get_data(as_text=True)
+    with db_app.app_context():
+        assert [(i.role, i.pending_email) for i in db.session.scalars(select(Invite))] == [
+            ("admin", "newboss@example.org")]
