@@ -15,12 +15,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # that cover every script we publish in, and Node.js for the front-end assets.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	libharfbuzz-subset0 fontconfig fonts-noto-core nodejs npm
-TEST_SYSTEM_PACKAGES := poppler-utils chromium postgresql
+TEST_SYSTEM_PACKAGES := poppler-utils chromium nginx openssl postgresql
 
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test setup test-setup system test-system translations database messages bench-http bench-search clean
+.PHONY: run test setup test-setup system test-system translations database messages bench-http bench-search clean \
+	deploy-test try-locally bench-abuse
 
 run: setup
 	-$(BIN)/directory content-check
@@ -105,6 +106,18 @@ bench-http: setup
 
 bench-search: setup
 	$(BIN)/python bench/search.py
+
+# The production set-up of deploy/ (nginx with TLS in front of gunicorn and the pack
+# worker) on loopback, on free ports, with a throwaway certificate; nothing is left running.
+deploy-test: test-setup
+	$(BIN)/pytest -q tests/test_deploy.py
+
+try-locally: test-setup
+	$(BIN)/python deploy/local.py
+
+# A normal page's p95 under bounded attacks, behind nginx and as 'make run' serves (~12 min).
+bench-abuse: test-setup
+	$(BIN)/python bench/abuse.py
 
 clean:
 	rm -rf static/build instance .pytest_cache

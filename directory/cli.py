@@ -54,6 +54,7 @@ def serve(host, port, workers, threads, worker_class, binds, pack_worker):
 
     workers = workers or (os.cpu_count() or 1) * 2 + 1
     binds = binds or (f"{host}:{port}",)
+    threads = threads if worker_class == "gthread" else 1   # gunicorn: sync with threads is gthread
     arguments = [sys.executable, "-m", "gunicorn", *SERVE_OPTIONS, "--worker-class", worker_class,
                  "--workers", str(workers), "--threads", str(threads)]
     for bind in binds:
@@ -86,10 +87,13 @@ def serve(host, port, workers, threads, worker_class, binds, pack_worker):
     sys.exit(code)
 
 
-# gunicorn's settings for `directory serve`, chosen by measurement (docs/performance.md):
-# threaded workers, so a slow client holds one thread, not a whole process, and a client
-# must send its request line and headers within a short time (gthread keeps idle
-# keep-alive connections in its poller, not in a thread).
+# gunicorn's settings for `directory serve`, chosen by measurement (docs/performance.md,
+# bench/abuse.py): gthread workers (8 threads each, the default of --threads), so a slow
+# client holds one thread of 40 rather than one process of 5 (sync workers: 7 slow
+# clients stop every page).  gunicorn has no timeout for reading a request's header, so
+# without nginx about 40 slow clients would still fill it: production runs behind nginx
+# (deploy/).  Idle keep-alive connections wait in gthread's poller, not in a thread;
+# --timeout restarts a worker whose threads stop answering its heartbeat.
 SERVE_OPTIONS = [
     "--timeout", "60", "--graceful-timeout", "20",
     "--keep-alive", "5", "--limit-request-line", "8190", "--limit-request-fields", "100",
