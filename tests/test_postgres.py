@@ -17,7 +17,7 @@ from directory import NoSecretKey, create_app, environment
 from directory.db import database_url, db
 from directory.models import Feedback, Review, User, ZeroResultSearch
 
-from .conftest import ROOT, make_app
+from .conftest import ROOT, dispose, make_app
 from .test_feedback import form_token
 from .workflow import PASSWORD, add_user, csrf_token, signed_in
 
@@ -177,3 +177,30 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
     monkeypatch.setenv("DIRECTORY_INSTANCE_DIR", str(instance))
     with pytest.raises(NoSecretKey):
         create_app({"CONTENT_DIR": ROOT / "content"})
+
+
+def test_the_migration_brings_in_what_the_instance_folder_held(tmp_path):
+    """Searches counted in insight.sqlite3 and check-latest.json move into the database."""
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    from flask_migrate import upgrade
+
+    from directory.db import MIGRATIONS
+    from directory.models import CheckResult
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with closing(sqlite3.connect(instance / "insight.sqlite3")) as old, old:
+        old.execute("CREATE TABLE zero_result_searches (query TEXT PRIMARY KEY, count INTEGER, last_seen TEXT)")
+        old.execute("INSERT INTO zero_result_searches VALUES ('xylophone lessons', 7, '2026-11-30')")
+    (instance / "check-latest.json").write_text(json.dumps({"generated": "2026-11-30T09:00:00+00:00",
+                                                            "findings": []}))
+    app = make_app(ROOT / "content", INSTANCE_DIR=instance)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        assert db.session.execute(select(ZeroResultSearch.query, ZeroResultSearch.count)).all() == \
+            [("xylophone lessons", 7)]
+        assert db.session.get(CheckResult, "latest").generated == "2026-11-30T09:00:00+00:00"
+    dispose(app)

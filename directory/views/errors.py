@@ -59,12 +59,12 @@ def init_app(app):
         _language_from_path(app)
         # A failed flush or query leaves the session unusable until it is rolled back,
         # and the page's header reads the signed-in account from it.
-        db.session.rollback()
+        _rollback()
         try:
             return render_template("errors/500.html"), 500
         except Exception:   # the database itself is down: show the page as signed out
             log.exception("the error page could not be made with the account; showing it without")
-            db.session.rollback()
+            _rollback()
             g.user = None
             return render_template("errors/500.html"), 500
 
@@ -86,7 +86,7 @@ def _not_saved(app, error):
         return None
     log.exception("could not save %s %s", request.method, request.path)
     _language_from_path(app)
-    db.session.rollback()
+    _rollback()
     try:
         typed = typed_fields()
     except Exception:   # the body itself could not be read
@@ -98,8 +98,17 @@ def _not_saved(app, error):
             if attempt:
                 raise
             log.exception("the page could not be made with the account; showing it without")
-            db.session.rollback()
+            _rollback()
             g.user = None
+
+
+def _rollback():
+    """Roll the session back after a failed write or query, whatever state it is in."""
+    try:
+        db.session.rollback()
+    except Exception:   # the connection itself is gone: the session starts afresh
+        log.exception("could not roll back")
+        db.session.remove()
 
 
 def _language_from_path(app):
