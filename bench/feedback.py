@@ -57,13 +57,13 @@ class Client:
     """One keep-alive connection with its own cookie, like one browser."""
 
     def __init__(self, port):
-        self.port, self.cookie, self.connection = port, None, None
+        self.port, self.cookies, self.connection = port, {}, None
 
     def send(self, method, path, form=None):
         body = urllib.parse.urlencode(form, doseq=True) if form is not None else None
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         for attempt in range(2):
             try:
                 if self.connection is None:
@@ -78,9 +78,10 @@ class Client:
                 self.connection = None   # the server closed a kept-alive connection: open another
                 if attempt:
                     raise
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for header, value in response.getheaders():   # the session and any other cookie
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
         return response.status, data.decode("utf-8", "replace"), seconds
 
 
