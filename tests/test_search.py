@@ -153,6 +153,16 @@ def test_long_query_is_cut_with_a_notice(client):
     assert "only used the first 200 characters" in page
 
 
+@pytest.mark.parametrize("lang", ["", "/pl", "/ar"])
+def test_words_left_out_are_said_so_in_the_readers_language(client, lang):
+    words = " ".join(f"word{n}x" for n in range(20))
+    page = client.get(f"{lang}/search", query_string={"q": words}).get_data(as_text=True)
+    expected = {"": "we only used some of them", "/pl": "użyliśmy tylko niektórych",
+                "/ar": "استخدمنا بعضها فقط"}[lang]
+    assert expected in page
+    assert "only used the first 200 characters" not in page
+
+
 def test_home_page_has_the_search_box(client):
     page = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in page and 'name="q"' in page
