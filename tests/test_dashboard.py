@@ -96,3 +96,27 @@ def test_zero_result_searches_reach_staff(db_app):
     client.get("/search?q=zzqqxx")
     staff = signed_in(db_app, "s@example.org", "staff")
     assert "zzqqxx" in staff.get("/staff").get_data(as_text=True)
+
+
+def test_a_whole_check_run_keeps_its_results_where_every_server_reads_them(fixture_content, tmp_path,
+                                                                          database_template):
+    from directory.cli import main
+
+    from .conftest import make_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    unmigrated = make_app(fixture_content, INSTANCE_DIR=tmp_path / "empty")
+    result = unmigrated.test_cli_runner().invoke(main, ["check", "--no-browser", "--jobs", "1"])
+    assert result.exit_code == 1 and "run 'directory db upgrade'" in result.output
+
+    import shutil
+
+    shutil.copy(database_template, instance / "directory.sqlite3")
+    app = make_app(fixture_content, INSTANCE_DIR=instance)
+    result = app.test_cli_runner().invoke(main, ["check", "--no-browser", "--jobs", "1"])
+    assert "PDFs and pages checked" in result.output
+    assert not (instance / "check-latest.json").exists()
+    with app.app_context():
+        saved = json.loads(db.session.get(CheckResult, "latest").data)
+        assert saved["coverage"] and len(db.session.scalars(select(CoverageDay)).all()) == 1
