@@ -78,13 +78,15 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"{self.name} stopped: {self.log.read_text()[-3000:]}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection.request("GET", "/accessibility")
                 connection.getresponse().read()
                 return self
             except OSError:
                 time.sleep(0.2)
+            finally:
+                connection.close()
         raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-3000:]}")
 
     def stop(self):
