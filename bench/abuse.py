@@ -30,13 +30,14 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402
+import multiprocessing  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
 import tempfile  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
 
 ROOT = Path(HERE).parent
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -56,6 +57,10 @@ def _connect(site, timeout=30):
     return http.client.HTTPConnection("127.0.0.1", site.app_port, timeout=timeout)
 
 
+STATUSES = {}          # statuses this process received
+ATTACK_STATUSES = {}   # what the last attack's clients received
+
+
 def fetch(site, path, timeout=30):
     """Status of GET path on a new connection (the body read in full)."""
     connection = _connect(site, timeout)
@@ -63,6 +68,7 @@ def fetch(site, path, timeout=30):
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
+        STATUSES[response.status] = STATUSES.get(response.status, 0) + 1
         return response.status
     finally:
         connection.close()
@@ -129,7 +135,16 @@ def query_client(site, stop, words):
                 letters[i], letters[i + 1] = letters[i + 1], letters[i]
             misspelt.append("".join(letters))
         try:
-            fetch(site, "/search?q=" + "+".join(misspelt), timeout=60)
+            fetch(site, "/search?" + urlencode({"q": " ".join(misspelt)}), timeout=60)
+        except OSError:
+            stop.wait(0.2)
+
+
+def control_client(site, stop):
+    """For comparison: fetch a missing /static/ file (nginx or WhiteNoise alone answer, no app)."""
+    while not stop.is_set():
+        try:
+            fetch(site, "/static/nothing-here.css")
         except OSError:
             stop.wait(0.2)
 
@@ -149,20 +164,42 @@ def leaflet_client(site, stop, slugs, cache):
                 path.unlink(missing_ok=True)
 
 
+def _attacker(target, site, stop, args, results):
+    STATUSES.clear()
+    try:
+        target(site, stop, *args)
+    finally:
+        results.put(dict(STATUSES))
+
+
 def under_attack(site, seconds, attackers):
-    """The normal page's timings while the attackers run (stopped and joined after)."""
-    stop = threading.Event()
-    threads = [threading.Thread(target=target, args=(site, stop, *args), daemon=True)
-               for target, args in attackers]
-    for thread in threads:
-        thread.start()
+    """The normal page's timings while the attackers run, each in its own process (so
+    they share no interpreter lock with the measuring client), and the attackers'
+    statuses."""
+    context = multiprocessing.get_context("fork")
+    stop, results = context.Event(), context.Queue()
+    processes = [context.Process(target=_attacker, args=(target, site, stop, args, results),
+                                 daemon=True) for target, args in attackers]
+    for process in processes:
+        process.start()
     time.sleep(2)
     try:
         return measure(site, seconds)
     finally:
         stop.set()
-        for thread in threads:
-            thread.join(timeout=70)
+        statuses = {}
+        for process in processes:
+            try:
+                for status, count in results.get(timeout=70).items():
+                    statuses[status] = statuses.get(status, 0) + count
+            except Exception:
+                pass
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+        ATTACK_STATUSES.clear()
+        ATTACK_STATUSES.update(statuses)
 
 
 def run(name, environment, nginx, seconds, baseline_seconds, serve_options, only_attacks,
@@ -181,6 +218,8 @@ def run(name, environment, nginx, seconds, baseline_seconds, serve_options, only
         "3 clients of 60-word misspelt queries": [(query_client, (words,))] * 3,
         "4 clients of uncached leaflets": [(leaflet_client, (slugs, cache))] * 4,
     }
+    if "control" in (only_attacks or []):   # how much a flood of trivial requests costs
+        attacks["3 clients of a missing static file (control)"] = [(control_client, ())] * 3
     rows = []
     with LocalSite(environment, nginx=nginx, serve_options=serve_options) as site:
         measure(site, 2)   # warm up
@@ -193,10 +232,12 @@ def run(name, environment, nginx, seconds, baseline_seconds, serve_options, only
             if only_attacks and not any(word in attack for word in only_attacks):
                 continue
             timings, failures = under_attack(site, seconds, attackers)
+            seen = dict(ATTACK_STATUSES)
             p95 = percentiles(timings)["p95"]
             rows.append((name, attack, len(timings), failures, p95, p95 / base))
             print(f"{name:28} {attack:40} n={len(timings):5} fail={failures:3} p95={p95:8.1f} ms"
-                  f"  {p95 / base:5.1f}x", flush=True)
+                  f"  {p95 / base:5.1f}x  attackers got {seen}",
+                  flush=True)
             for path in cache.glob("*.pdf"):   # the next attack starts from the same cache
                 path.unlink(missing_ok=True)
             time.sleep(3)

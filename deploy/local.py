@@ -108,7 +108,8 @@ class LocalSite:
 
     def _start_nginx(self):
         folder = self.folder
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-days", "2",
                         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
                        check=True, capture_output=True)

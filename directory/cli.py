@@ -65,9 +65,9 @@ def serve(host, port, workers, threads, worker_class, binds, pack_worker):
                + (f" of {threads} threads" if worker_class == "gthread" else "") + " (Ctrl+C to stop)")
     if not pack_worker:
         os.execvp(sys.executable, arguments)
-    # Niced: a booklet being made never slows the pages down more than it must.
+    # Idle priority: a booklet is made only with processor time the pages do not want.
     worker = subprocess.Popen([sys.executable, "-m", "directory.cli", "pack-worker"],
-                              preexec_fn=lambda: os.nice(10))
+                              preexec_fn=_idle_priority)
     from .packs import queue_folder
 
     click.echo(f"Print packs are made by the pack worker (process {worker.pid}) from "
@@ -85,6 +85,14 @@ def serve(host, port, workers, threads, worker_class, binds, pack_worker):
     stop(None, None)
     worker.wait()
     sys.exit(code)
+
+
+def _idle_priority():
+    """In a child process: the idle scheduling class (Linux), else the lowest priority."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
 
 
 # gunicorn's settings for `directory serve`, chosen by measurement (docs/performance.md,

@@ -10,6 +10,7 @@ any proxy.  A limited client gets a 429 page in their language with Retry-After.
 
 import logging
 import math
+import time
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -37,15 +38,33 @@ def _limit(kind):
     return {**LIMITS, **(current_app.config.get("RATE_LIMITS") or {})}[kind]
 
 
+# Each app (each worker process) keeps (kind, address) -> time.monotonic() until which it
+# answers 429 without asking the database again: a client hammering after its 429 costs
+# a dictionary look-up, not a query.  Short, so the shared count stays the judge.
+REMEMBER = 5.0
+
+
 def over(kind):
     """Whether this client has used up kind's allowance; False when it cannot be counted."""
     allowed, window = _limit(kind)
+    address = throttle.client_address()
+    _refused = current_app.extensions.setdefault("limits-refused", {})
+    until = _refused.get((kind, address))
+    if until is not None and time.monotonic() < until:
+        return True
     try:
-        return throttle.count(kind, throttle.client_address(), window) >= allowed
+        refused = throttle.count(kind, address, window) >= allowed
     except Exception:  # no database (yet): expensive requests are then only nginx's to limit
         db.session.rollback()
         log.warning("rate limit %r not counted: the database is unavailable", kind)
         return False
+    if refused:
+        if len(_refused) > 10000:
+            _refused.clear()
+        _refused[(kind, address)] = time.monotonic() + min(REMEMBER, window.total_seconds())
+    else:
+        _refused.pop((kind, address), None)
+    return refused
 
 
 def spend(kind):

@@ -75,3 +75,32 @@ def test_print_packs_are_limited_per_address(limited):
     refused = client.get("/ro/pack.pdf?s=brackenford-foodbank")
     assert refused.status_code == 429
     assert 'lang="ro"' in refused.get_data(as_text=True)
+
+
+def test_a_refused_client_is_refused_again_without_asking_the_database(limited):
+    app = limited(SLOW_SEARCH=0)
+    client = app.test_client()
+    for _ in range(3):
+        client.get("/search?q=carers")
+    assert client.get("/search?q=carers").status_code == 429
+    with app.app_context():
+        from directory.db import db
+
+        db.session.query(Attempt).delete()
+        db.session.commit()
+    from sqlalchemy import event
+
+    queries = []
+
+    def seen(connection, cursor, statement, *args):
+        queries.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.get("/search?q=carers").status_code == 429   # remembered for a few seconds
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert not [q for q in queries if "attempts" in q]             # no count was asked for
+    assert limited(SLOW_SEARCH=0).test_client().get("/search?q=carers").status_code == 200
