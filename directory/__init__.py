@@ -110,7 +110,15 @@ def _secret_key(app):
     web server of one site needs the same key: a key made by each server would make
     each refuse the others' cookies and forms.  Production therefore never makes one.
     """
-    if app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    # Tests use short keys on purpose; a site that serves residents never may.
+    if key and not app.config.get("TESTING") and environment(app.config) == "production" and (
+            len(str(key)) < 32 or "replace-with" in str(key).lower()):
+        raise NoSecretKey(
+            "DIRECTORY_SECRET_KEY is too weak for a production site (under 32 characters, or "
+            "the example's placeholder): make one with "
+            "`python3 -c 'import secrets; print(secrets.token_hex(32))'`.")
+    if key:
         return
     if environment(app.config) == "production":
         raise NoSecretKey(

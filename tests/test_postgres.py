@@ -166,9 +166,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
     assert not (instance / "secret_key").exists()
     assert environment({"DATABASE_URL": "postgresql://db.invalid/site"}) == "production"
     assert environment({"INSTANCE_DIR": instance}) == "development"
-    # Configured: it starts, with that key.
-    app = create_app({**shared, "DIRECTORY_ENV": "production", "SECRET_KEY": "shared"})
-    assert app.config["SECRET_KEY"] == "shared"
+    # Configured: it starts, with that key; not with a short key or the example's placeholder.
+    strong = "9f" * 32
+    app = create_app({**shared, "DIRECTORY_ENV": "production", "SECRET_KEY": strong})
+    assert app.config["SECRET_KEY"] == strong
+    for weak in ("shared", "replace-with-64-hex-characters"):
+        with pytest.raises(NoSecretKey, match="too weak"):
+            create_app({**shared, "DIRECTORY_ENV": "production", "SECRET_KEY": weak})
     # Development (`make run`: SQLite in the instance folder): a key made once and kept.
     first = create_app(shared).config["SECRET_KEY"]
     assert (instance / "secret_key").read_text() == first == create_app(shared).config["SECRET_KEY"]
