@@ -272,9 +272,17 @@ def _device_serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="device-cookie")
 
 
+def _device_epoch(user):
+    """A short digest of the account's password hash: a new password (an admin's reset)
+    makes every device cookie made before it worthless, so cookies collected by someone
+    who once knew the old password give no guesses past the per-account limit."""
+    return hashlib.sha256((user.password_hash or "").encode("utf-8")).hexdigest()[:16]
+
+
 def device_cookie(user):
     """A new signed device cookie value for user's account."""
-    return _device_serializer().dumps({"u": user.id, "n": secrets.token_urlsafe(16)})
+    return _device_serializer().dumps({"u": user.id, "n": secrets.token_urlsafe(16),
+                                       "p": _device_epoch(user)})
 
 
 def set_device_cookie(response, user):
@@ -293,6 +301,7 @@ def device_nonce(user):
         data = _device_serializer().loads(value, max_age=int(DEVICE_LIFETIME.total_seconds()))
     except BadData:
         return None
-    if not isinstance(data, dict) or data.get("u") != user.id or not isinstance(data.get("n"), str):
+    if (not isinstance(data, dict) or data.get("u") != user.id or not isinstance(data.get("n"), str)
+            or not secrets.compare_digest(str(data.get("p", "")), _device_epoch(user))):
         return None
     return data["n"]

@@ -65,26 +65,41 @@ def serve(host, port, workers, threads, worker_class, binds, pack_worker):
                + (f" of {threads} threads" if worker_class == "gthread" else "") + " (Ctrl+C to stop)")
     if not pack_worker:
         os.execvp(sys.executable, arguments)
-    # Idle priority: a booklet is made only with processor time the pages do not want.
-    worker = subprocess.Popen([sys.executable, "-m", "directory.cli", "pack-worker"],
-                              preexec_fn=_idle_priority)
+    import time
+
     from .packs import queue_folder
 
-    click.echo(f"Print packs are made by the pack worker (process {worker.pid}) from "
-               f"{queue_folder(Config().INSTANCE_DIR)}")
-    server = subprocess.Popen(arguments)
+    def start_worker():
+        # Idle priority: a booklet is made only with processor time the pages do not want.
+        return subprocess.Popen([sys.executable, "-m", "directory.cli", "pack-worker"],
+                                preexec_fn=_idle_priority)
+
+    processes = {"worker": start_worker()}
+    click.echo(f"Print packs are made by the pack worker (process {processes['worker'].pid}) "
+               f"from {queue_folder(Config().INSTANCE_DIR)}")
+    processes["server"] = subprocess.Popen(arguments)
+    stopping = []
 
     def stop(signum, frame):
-        for process in (server, worker):
+        stopping.append(True)
+        for process in processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    code = server.wait()
+    # Watch both: a pack worker that stops (a crash, a killed process) is started again, at
+    # most once every 10 s, so packs never wait for a worker that is gone.
+    started = time.monotonic()
+    while processes["server"].poll() is None:
+        if not stopping and processes["worker"].poll() is not None and time.monotonic() - started > 10:
+            click.echo(f"The pack worker stopped (exit {processes['worker'].returncode}); "
+                       "starting it again", err=True)
+            processes["worker"], started = start_worker(), time.monotonic()
+        time.sleep(0.5)
     stop(None, None)
-    worker.wait()
-    sys.exit(code)
+    processes["worker"].wait()
+    sys.exit(processes["server"].returncode)
 
 
 def _idle_priority():

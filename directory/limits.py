@@ -67,6 +67,39 @@ def over(kind):
     return refused
 
 
+def take(kind):
+    """Count one expensive request of kind for this client, then judge it: True if allowed.
+
+    The request is counted (and committed) before the count is read, as sign-in does, so
+    requests sent at the same moment all see one another: a burst of 25 packs from one
+    address gets its allowance and 429s, not 25 jobs.
+    """
+    allowed, window = _limit(kind)
+    address = throttle.client_address()
+    _refused = current_app.extensions.setdefault("limits-refused", {})
+    until = _refused.get((kind, address))
+    if until is not None and time.monotonic() < until:
+        return False
+    try:
+        throttle.record(kind, address)
+        db.session.commit()
+        refused = throttle.count(kind, address, window) > allowed
+    except Exception:  # no database: expensive requests are then only nginx's to limit
+        db.session.rollback()
+        log.warning("rate limit %r not counted: the database is unavailable", kind)
+        return True
+    if refused:
+        if len(_refused) > 10000:
+            _refused.clear()
+        _refused[(kind, address)] = time.monotonic() + min(REMEMBER, window.total_seconds())
+    return not refused
+
+
+def client_key():
+    """A keyed hash naming this client (for the pack queue's per-client cap), never the address."""
+    return throttle.key("client", throttle.client_address())
+
+
 def spend(kind):
     """Count one expensive request of kind for this client (committed at once)."""
     try:

@@ -25,8 +25,11 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LIMIT = 20             # jobs waiting or being made (DIRECTORY_PACK_QUEUE)
+PER_CLIENT = 2         # jobs one client (a keyed hash of its address) may have waiting
 FAILED_KEEP = 3600     # seconds a failed pack is reported before it may be tried again
 RENDER_SECONDS = 300   # a render that takes longer is stopped and reported as failed
+WAIT_SECONDS = 900     # a job still waiting after this is failed (no worker is taking jobs)
+RETRIES = 1            # times a job whose worker stopped (a restart) is queued again
 
 
 def queue_folder(instance_dir):
@@ -91,14 +94,27 @@ class PackQueue:
         """Whether the pack under key is queued or being made."""
         return self._path(key, "job").exists() or self._path(key, "working").exists()
 
-    def submit(self, key, job):
-        """Queue job under key: 'queued', 'waiting' (already there) or 'full'."""
-        if self.waiting(key):
-            return "waiting"
-        if self.pending() >= self.limit:
-            return "full"
-        self._write(self._path(key, "job"), {**job, "key": key, "queued": time.time()})
-        return "queued"
+    def submit(self, key, job, owner=None):
+        """Queue job under key: 'queued', 'waiting' (already there), 'full', or 'yours'
+        (owner already has PER_CLIENT jobs waiting).
+
+        Counting and writing hold the queue's lock, so requests at the same moment
+        cannot together pass the limits.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "submit.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.waiting(key):
+                return "waiting"
+            if self.pending() >= self.limit:
+                return "full"
+            if owner is not None and sum(
+                    1 for p in self.folder.glob("*.job")
+                    if (self._read(p) or {}).get("owner") == owner) >= PER_CLIENT:
+                return "yours"
+            self._write(self._path(key, "job"), {**job, "key": key, "queued": time.time(),
+                                                 "owner": owner})
+            return "queued"
 
     def claim(self):
         """The oldest waiting job, taken for this process, or None."""
@@ -135,17 +151,32 @@ class PackQueue:
         self._write(self._path(key, "failed"), {"message": message, "at": time.time()})
         self._path(key, "working").unlink(missing_ok=True)
 
-    def recover(self):
-        """Jobs left 'working' by a worker that has stopped are failed, not retried forever."""
+    def recover(self, now=None):
+        """Tidy the queue: a job left 'working' by a worker that stopped (a restart) is
+        queued again once, then failed; a job waiting longer than WAIT_SECONDS is failed,
+        so no page refreshes for ever when no worker is taking jobs."""
         if not self.folder.is_dir():
             return
+        now = time.time() if now is None else now
         for path in self.folder.glob("*.working"):
             job = self._read(path)
             pid = (job or {}).get("pid")
-            if pid is None and path.exists() and time.time() - path.stat().st_mtime < 5:
+            if pid is None and path.exists() and now - path.stat().st_mtime < 5:
                 continue   # just claimed; its pid is being written
-            if pid is None or not _alive(pid):
+            if pid is not None and _alive(pid):
+                continue
+            if job is not None and job.get("attempts", 0) < RETRIES:
+                job = {**job, "attempts": job.get("attempts", 0) + 1, "pid": None}
+                self._write(self._path(path.stem, "job"), job)
+                path.unlink(missing_ok=True)
+                log.warning("pack %s queued again: its worker stopped while making it", path.stem)
+            else:
                 self.fail(path.stem, "the pack worker stopped while making it")
+        for path in self.folder.glob("*.job"):
+            job = self._read(path)
+            if job is not None and now - job.get("queued", now) > WAIT_SECONDS:
+                self.fail(path.stem, f"it waited over {WAIT_SECONDS // 60} minutes for the pack worker")
+                path.unlink(missing_ok=True)
 
 
 def pack_queue(app):
@@ -224,10 +255,17 @@ def work(app, workers=1, poll=0.5, stop=lambda: False):
     if slot is None:
         raise RuntimeError(f"{workers} pack worker(s) already run on {folder}")
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         while not stopping and not stop():
-            if work_once(app) is None:
+            try:
+                made = work_once(app)
+            except OSError as error:   # a full or read-only disk: say so, and keep going
+                log.error("pack worker could not use its queue in %s: %s", folder, error)
+                made = None
+                time.sleep(5)
+            if made is None:
                 time.sleep(poll)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         slot.close()

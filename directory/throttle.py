@@ -6,6 +6,7 @@ attempts older than a day are deleted as new ones are counted.
 
 import hashlib
 import hmac
+import ipaddress
 from datetime import timedelta
 
 from flask import current_app, request
@@ -24,7 +25,15 @@ def key(kind, value):
 
 
 def client_address():
-    return request.remote_addr or "unknown"
+    """The client's network address as limits count it: an IPv6 address by its /64 prefix
+    (one household or one attacker is usually given a whole /64), IPv4 as it is."""
+    address = request.remote_addr or "unknown"
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        except ValueError:
+            return address
+    return address
 
 
 def count(kind, value, window):

@@ -327,6 +327,16 @@ def test_a_forged_or_other_accounts_device_cookie_gives_no_way_round(db_app, own
     sign_in(owner, "boss@example.org")
 
 
+def test_device_cookies_made_before_a_new_password_are_worthless(db_app, owner):
+    """Someone who once knew the password collected device cookies; an admin reset it."""
+    with db_app.app_context():
+        boss = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+        boss.password_hash = auth.hash_password("a brand new long password")
+        db.session.commit()
+    lock_out(db_app, "boss@example.org")
+    sign_in(owner, "boss@example.org", "a brand new long password", expect=429)   # old cookie: no way round
+
+
 def test_a_device_cookie_is_trusted_for_only_a_few_tries(db_app, owner):
     lock_out(db_app, "boss@example.org")
     for n in range(auth.DEVICE_LIMIT):

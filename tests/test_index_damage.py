@@ -134,6 +134,17 @@ def test_a_zeroed_segment_is_the_503_page_not_an_empty_result(index):
     assert "Dementia Adviser Service" in response.get_data(as_text=True)
 
 
+def test_the_print_packs_search_says_search_is_down_not_no_services(index):
+    client = make_app(ROOT / "content", INSTANCE_DIR=index.parent).test_client()
+    segment = _segment(index)
+    segment.write_bytes(bytes(segment.stat().st_size))
+    response = client.get("/pack", query_string={"q": QUERY, "s": "form-friends"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Search is not working at the moment" in page and "No services found." not in page
+    assert "Form Friends" in page                          # the pack itself still works
+
+
 def test_a_damaged_current_build_falls_back_to_the_previous_one(two_builds, tmp_path):
     root = _copy(two_builds, tmp_path, keep_previous=True)
     engine = _engine(root)

@@ -104,3 +104,40 @@ def test_a_refused_client_is_refused_again_without_asking_the_database(limited):
         event.remove(engine, "before_cursor_execute", seen)
     assert not [q for q in queries if "attempts" in q]             # no count was asked for
     assert limited(SLOW_SEARCH=0).test_client().get("/search?q=carers").status_code == 200
+
+
+def test_requests_sent_at_once_cannot_pass_the_limit_together(limited):
+    """The attack: 25 packs at once from one address each saw a count of 0 and all queued."""
+    import threading
+
+    from directory import limits
+
+    app = limited(RATE_LIMITS={"pack": (3, MINUTE)})
+    allowed, start = [], threading.Barrier(10)
+
+    def one():
+        with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.9"}):
+            start.wait()
+            allowed.append(limits.take("pack"))
+
+    threads = [threading.Thread(target=one) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(allowed) == 10 and allowed.count(True) <= 3
+    assert _attempts(app) == 10                          # every one was counted
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.10"}):
+        assert [limits.take("pack") for _ in range(5)] == [True] * 3 + [False] * 2
+
+
+def test_ipv6_clients_are_counted_by_their_64_bit_prefix(limited):
+    from directory import throttle
+
+    app = limited()
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}):
+        first = throttle.client_address()
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2:bbbb::77"}):
+        assert throttle.client_address() == first == "2001:db8:1:2::/64"
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.5"}):
+        assert throttle.client_address() == "203.0.113.5"

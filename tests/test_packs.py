@@ -57,14 +57,16 @@ def test_a_full_queue_says_try_later(instance_dir):
     app = make_app(ROOT / "content", INSTANCE_DIR=instance_dir, PACK_QUEUE=2)
     client = app.test_client()
     assert client.get("/pack.pdf?s=form-friends").status_code == 202
-    assert client.get("/pack.pdf?s=housing-options").status_code == 202
-    full = client.get("/pack.pdf?s=brackenford-foodbank")
+    assert client.get("/pack.pdf?s=housing-options",
+                      environ_base={"REMOTE_ADDR": "198.51.100.2"}).status_code == 202
+    full = client.get("/pack.pdf?s=brackenford-foodbank", environ_base={"REMOTE_ADDR": "198.51.100.3"})
     assert full.status_code == 503
     assert full.headers["Retry-After"] == "60"
     assert "Too many print packs are being made" in full.get_data(as_text=True)
     assert client.get("/pack.pdf?s=form-friends").status_code == 202   # one already queued waits
     work_once(app)
-    assert client.get("/pack.pdf?s=brackenford-foodbank").status_code == 202   # room again
+    assert client.get("/pack.pdf?s=brackenford-foodbank",
+                      environ_base={"REMOTE_ADDR": "198.51.100.3"}).status_code == 202   # room again
 
 
 def test_a_pack_that_fails_is_reported_not_retried(app, client, monkeypatch):
@@ -81,17 +83,67 @@ def test_a_pack_that_fails_is_reported_not_retried(app, client, monkeypatch):
     assert work_once(app) is None
 
 
-def test_a_pack_left_by_a_stopped_worker_is_failed(app, client):
+def _dead_pid():
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(dead.stdout)
+
+
+def test_a_pack_left_by_a_stopped_worker_is_queued_again_once_then_failed(app, client):
+    client.get(PACK)
+    queue = pack_queue(app)
+    for _ in range(2):                                   # its worker stops twice (two restarts)
+        job = queue.claim()
+        job["pid"] = _dead_pid()
+        queue._write(queue._path(job["key"], "working"), job)
+        queue.recover()
+    assert "stopped" in queue.failure(job["key"])        # once again, then reported
+    assert queue.pending() == 0
+    assert client.get(PACK).status_code == 500
+
+
+def test_a_restart_mid_pack_makes_it_after_all(app, client):
     client.get(PACK)
     queue = pack_queue(app)
     job = queue.claim()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    job["pid"] = int(dead.stdout)
+    job["pid"] = _dead_pid()
     queue._write(queue._path(job["key"], "working"), job)
-    assert work_once(app) is None                        # recovered as failed, not made again
-    assert "stopped" in queue.failure(job["key"])
-    assert client.get(PACK).status_code == 500
+    assert work_once(app) == job["key"]                  # queued again and made
+    with client.get(PACK) as made:
+        assert made.status_code == 200
+
+
+def test_a_job_no_worker_takes_is_failed_not_refreshed_for_ever(app, client):
+    client.get(PACK)
+    queue = pack_queue(app)
+    queue.recover(now=time.time() + packs.WAIT_SECONDS + 1)
+    assert queue.pending() == 0
+    failed = client.get(PACK)
+    assert failed.status_code == 500 and "Your print pack could not be made" in failed.get_data(as_text=True)
+
+
+def test_one_client_cannot_fill_the_queue(instance_dir):
+    app = make_app(ROOT / "content", INSTANCE_DIR=instance_dir, PACK_QUEUE=20)
+    client = app.test_client()
+    slugs = ["form-friends", "housing-options", "brackenford-foodbank", "brackenford-carers-centre"]
+    answers = [client.get(f"/pack.pdf?s={slug}").status_code for slug in slugs]
+    assert answers == [202, 202, 429, 429]               # packs.PER_CLIENT waiting at once
+    assert pack_queue(app).pending() == packs.PER_CLIENT
+    assert client.get(f"/pack.pdf?s={slugs[2]}",
+                      environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 202   # others may
+
+
+def test_the_worker_keeps_going_when_its_queue_cannot_be_read(app, monkeypatch):
+    calls = []
+
+    def broken(app, seconds=None):
+        calls.append(1)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(packs, "work_once", broken)
+    monkeypatch.setattr(packs.time, "sleep", lambda seconds: None)
+    packs.work(app, stop=lambda: len(calls) >= 3)
+    assert len(calls) == 3                               # it logged, waited and tried again
 
 
 def test_a_render_that_takes_too_long_is_stopped(app, client, monkeypatch):

@@ -1,6 +1,7 @@
 """Every entry in every format: easy read, BSL video, printed PDFs, and staff's print packs."""
 
 import logging
+import time
 
 from flask import (Blueprint, abort, current_app, make_response, render_template, request,
                    send_file, url_for)
@@ -14,6 +15,7 @@ from ..pdf.documents import (NotAvailable, booklet_services, check_printable, le
                              pdf_cache, pdf_key)
 from ..pdf.render import MissingGlyphs
 from ..pictures import PictureLibraryMissing, library
+from ..search import IndexUnavailable
 
 bp = Blueprint("formats", __name__)
 log = logging.getLogger(__name__)
@@ -76,9 +78,8 @@ def pdf(slug, format):
         abort(404)
     if (format != "easy-read" or service.easy_read is not None) and pdf_cache().get(
             pdf_key([service], format, current_language().code)) is None:
-        if limits.over("leaflet"):   # only a leaflet still to be rendered costs
+        if not limits.take("leaflet"):   # only a leaflet still to be rendered costs
             return limits.too_many("leaflet")
-        limits.spend("leaflet")
     try:
         path, key = leaflet_pdf(service, format)
     except NotAvailable:
@@ -115,17 +116,24 @@ def pack():
     format = format if format in FORMATS else "standard"
     query = request.args.get("q", "")
     found = None
+    unavailable = False
     if query:
+        if limits.over("search"):   # the same allowance of slow searches as /search
+            return limits.too_many("search")
         engine = current_app.extensions["search"]
+        started = time.perf_counter()
         try:
             found = engine.search(query, lang=current_language().code, per_page=20)
-        except Exception:  # search down: the pack still works from entries' own links
-            log.exception("search unavailable for the pack page")
+        except IndexUnavailable as error:  # said so (503); the pack still works from its links
+            log.error("search unavailable for the pack page: %s", error)
+            unavailable = True
+        if time.perf_counter() - started > limits.slow_search():
+            limits.spend("search")
     services = [directory.services[s] for s in slugs]
     without_easy_read = [s for s in services if format == "easy-read" and s.easy_read is None]
     return render_template("pack.html", services=services, slugs=slugs, format=format,
                            query=query, found=found, without_easy_read=without_easy_read,
-                           max_pack=MAX_PACK)
+                           max_pack=MAX_PACK, unavailable=unavailable), 503 if unavailable else 200
 
 
 @route(bp, "/pack.pdf")
@@ -170,15 +178,16 @@ def _pack_waiting(key, slugs, format, code):
         log.error("print pack %s could not be made: %s", key, failure)
         return _no_store(render_template("pack_status.html", state="failed", **page), 500)
     if not queue.waiting(key):
-        if limits.over("pack"):
+        if not limits.take("pack"):
             return limits.too_many("pack")
-        state = queue.submit(key, {"slugs": slugs, "format": format, "lang": code})
+        state = queue.submit(key, {"slugs": slugs, "format": format, "lang": code},
+                             owner=limits.client_key())
+        if state == "yours":   # this client already has packs waiting: one at a time
+            return limits.too_many("pack")
         if state == "full":
             response = _no_store(render_template("pack_status.html", state="full", **page), 503)
             response.headers["Retry-After"] = "60"
             return response
-        if state == "queued":
-            limits.spend("pack")
     return _no_store(render_template("pack_status.html", state="waiting", **page), 202)
 
 
