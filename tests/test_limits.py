@@ -141,3 +141,14 @@ def test_ipv6_clients_are_counted_by_their_64_bit_prefix(limited):
         assert throttle.client_address() == first == "2001:db8:1:2::/64"
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.5"}):
         assert throttle.client_address() == "203.0.113.5"
+
+
+def test_the_apis_search_shares_the_allowance_of_slow_searches(limited):
+    app = limited(SLOW_SEARCH=0)                         # every search counts as slow
+    client = app.test_client()
+    answers = [client.get("/api/oruk/v3/services", query_string={"search": f"carers {n}"})
+               for n in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].get_json()["error"] == "Too Many Requests"
+    assert answers[-1].headers["Retry-After"] == "60"
+    assert client.get("/api/oruk/v3/services").status_code == 200   # listing is not a search

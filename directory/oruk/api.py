@@ -9,12 +9,13 @@ See docs/api.md.
 import html
 import math
 import re
+import time
 
 import nh3
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import current_directory
+from .. import current_directory, limits
 from ..content.schema import MARKUP
 from ..search import IndexUnavailable
 from .publish import PROFILE, Publisher
@@ -43,7 +44,7 @@ def _error(status, message):
 
 def _title(status):
     return {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-            500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
+            429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
 
 
 @bp.before_request
@@ -206,7 +207,15 @@ def services():
     args = _parameters(SERVICE_PARAMETERS)
     page, per_page = _pages(args)
     start = (page - 1) * per_page
+    searching = bool((args.get("search") or "").strip())
+    if searching and limits.over("search"):   # the site's allowance of slow searches
+        response = _error(429, "too many slow searches from this address: try again in a minute")
+        response.headers["Retry-After"] = "60"
+        return response
+    started = time.perf_counter()
     total, found = _matching(args, publisher, wanted=start + per_page)
+    if searching and time.perf_counter() - started > limits.slow_search():
+        limits.spend("search")
     return _page([publisher.service_summary(s) for s in found[start:start + per_page]],
                  total, page, per_page)
 
