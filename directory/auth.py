@@ -212,6 +212,11 @@ def make_invite(maker, email, name, role, skills=()):
         if maker is not None and not visible_invite(maker, old):
             raise InviteRefused("An invite for this email address is already waiting, made by an admin. "
                                 "Ask an admin if it needs to be made again.")
+        # Staff replace only their own invites (a lost link): another person's invite names
+        # someone they chose, and replacing it would let staff hold that person's account.
+        if maker is not None and not maker.can("admin") and old.created_by_id != maker.id:
+            raise InviteRefused("An invite for this email address is already waiting, made by someone "
+                                "else. Ask them or an admin if it needs to be made again.")
         old.revoked_at, old.pending_email = now(), None
         audit.log("invite-revoked", f"{email}: invite {old.id} as {old.role} replaced by a new one", actor=maker)
     db.session.flush()

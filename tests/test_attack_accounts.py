@@ -143,6 +143,15 @@ def test_staff_may_replace_a_reviewer_invite_but_not_an_admins_reset(db_app):
                                "(invite 3 from a@example.org)") in events(db_app)
 
 
+def test_staff_cannot_replace_someone_elses_reviewer_invite(db_app):
+    admin = signed_in(db_app, "a@example.org", "admin")
+    staff = signed_in(db_app, "s@example.org", "staff")
+    chosen = invite_link(admin, "named.person@example.org", skills=("ur",))
+    response = post_invite(staff, "named.person@example.org")
+    assert response.status_code == 400 and "made by someone else" in response.get_data(as_text=True)
+    assert accept(db_app.test_client(), chosen).status_code == 302     # the admin's still works
+
+
 def test_people_see_only_pending_invites_they_could_make(db_app):
     add_user(db_app, "old@example.org", "staff")
     admin = signed_in(db_app, "a@example.org", "admin")
