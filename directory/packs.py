@@ -9,13 +9,16 @@ under the key the page asked for, and the next refresh sends the PDF.
 A job is `<key>.job` while waiting, `<key>.working` while the worker makes it (holding
 the worker's process id), and `<key>.failed` when it could not be made: the page then
 says so, and the pack is not tried again until FAILED_KEEP has passed.  At most LIMIT
-jobs wait or are being made; a full queue gives a 503 page.  At most `workers` packs are
+jobs wait or are being made, at most PER_CLIENT of them one client's; a full queue
+gives a 503 page.  Each pack is rendered in a forked child process, killed after
+RENDER_SECONDS.  At most `workers` packs are
 made at once on one instance folder (a lock file per slot; 1 on a 2-core machine).
 """
 
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import tempfile
@@ -189,8 +192,8 @@ class _TooLong(Exception):
     pass
 
 
-def _alarm(signum, frame):
-    raise _TooLong()
+class _Failed(Exception):
+    pass
 
 
 def make(app, job):
@@ -214,24 +217,57 @@ def work_once(app, seconds=RENDER_SECONDS):
         return None
     key = job["key"]
     started = time.perf_counter()
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(seconds)
     try:
-        make(app, job)
+        _render_in_child(app, job, seconds)
     except _TooLong:
         log.error("pack %s took over %d s and was stopped", key, seconds)
         queue.fail(key, f"it took over {seconds} seconds")
-    except Exception as error:  # reported on the pack's page and in the log, never retried
-        log.exception("could not make pack %s", key)
-        queue.fail(key, f"{type(error).__name__}: {error}")
+    except _Failed as error:  # reported on the pack's page and in the log, never retried
+        log.error("could not make pack %s: %s", key, error)
+        queue.fail(key, str(error))
     else:
         queue.done(key)
         log.info("made pack %s (%d entries) in %.1f s", key, len(job["slugs"]),
                  time.perf_counter() - started)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
     return key
+
+
+def _render_in_child(app, job, seconds):
+    """Make the pack in a forked child process, killed if it takes over seconds.
+
+    A signal in this process would not do: WeasyPrint catches exceptions around much of
+    its work, so an alarm raised there can be swallowed and the one worker kept busy for
+    ever.  A child shares the loaded app (fork) and is simply killed.
+    """
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(app, job, writer), daemon=True)
+    child.start()
+    writer.close()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        reader.close()
+        raise _TooLong()
+    try:
+        message = reader.recv() if reader.poll() else f"the renderer stopped (exit code {child.exitcode})"
+    except EOFError:
+        message = f"the renderer stopped (exit code {child.exitcode})"
+    finally:
+        reader.close()
+    if message is not None:
+        raise _Failed(message)
+
+
+def _child(app, job, writer):
+    try:
+        make(app, job)
+        writer.send(None)
+    except BaseException as error:   # the parent reports it; the child only says what it was
+        writer.send(f"{type(error).__name__}: {error}")
+    finally:
+        writer.close()
 
 
 def _slot(folder, workers):
