@@ -46,25 +46,7 @@ REMEMBER = 5.0
 
 def over(kind):
     """Whether this client has used up kind's allowance; False when it cannot be counted."""
-    allowed, window = _limit(kind)
-    address = throttle.client_address()
-    _refused = current_app.extensions.setdefault("limits-refused", {})
-    until = _refused.get((kind, address))
-    if until is not None and time.monotonic() < until:
-        return True
-    try:
-        refused = throttle.count(kind, address, window) >= allowed
-    except Exception:  # no database (yet): expensive requests are then only nginx's to limit
-        db.session.rollback()
-        log.warning("rate limit %r not counted: the database is unavailable", kind)
-        return False
-    if refused:
-        if len(_refused) > 10000:
-            _refused.clear()
-        _refused[(kind, address)] = time.monotonic() + min(REMEMBER, window.total_seconds())
-    else:
-        _refused.pop((kind, address), None)
-    return refused
+    return not _judge(kind, record=False)
 
 
 def take(kind):
@@ -74,24 +56,33 @@ def take(kind):
     requests sent at the same moment all see one another: a burst of 25 packs from one
     address gets its allowance and 429s, not 25 jobs.
     """
+    return _judge(kind, record=True)
+
+
+def _judge(kind, record):
+    """True if this client may go on; with record, this request is counted first."""
     allowed, window = _limit(kind)
     address = throttle.client_address()
-    _refused = current_app.extensions.setdefault("limits-refused", {})
-    until = _refused.get((kind, address))
+    refused_until = current_app.extensions.setdefault("limits-refused", {})
+    until = refused_until.get((kind, address))
     if until is not None and time.monotonic() < until:
         return False
     try:
-        throttle.record(kind, address)
-        db.session.commit()
-        refused = throttle.count(kind, address, window) > allowed
-    except Exception:  # no database: expensive requests are then only nginx's to limit
+        if record:
+            throttle.record(kind, address)
+            db.session.commit()
+        used = throttle.count(kind, address, window)
+    except Exception:  # no database (yet): expensive requests are then only nginx's to limit
         db.session.rollback()
         log.warning("rate limit %r not counted: the database is unavailable", kind)
         return True
+    refused = used > allowed if record else used >= allowed
     if refused:
-        if len(_refused) > 10000:
-            _refused.clear()
-        _refused[(kind, address)] = time.monotonic() + min(REMEMBER, window.total_seconds())
+        if len(refused_until) > 10000:
+            refused_until.clear()
+        refused_until[(kind, address)] = time.monotonic() + min(REMEMBER, window.total_seconds())
+    else:
+        refused_until.pop((kind, address), None)
     return not refused
 
 
