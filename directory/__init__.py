@@ -24,6 +24,10 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
 
     _secret_key(app)
+    if not app.config["SESSION_COOKIE_SECURE"] and environment(app.config) == "production":
+        raise InsecureCookies("DIRECTORY_SECURE_COOKIES=0 sends sign-in cookies over plain HTTP: it "
+                              "is for trying the site on a local network, never for production. "
+                              "Serve the site over HTTPS (docs/deployment.md) and remove the setting.")
     directory = load_directory(app.config["CONTENT_DIR"])
     app.extensions["directory"] = directory
     if directory.errors:
@@ -91,6 +95,10 @@ def create_app(test_config=None):
 
 class NoSecretKey(RuntimeError):
     """A production site was started without DIRECTORY_SECRET_KEY."""
+
+
+class InsecureCookies(RuntimeError):
+    """A production site was started with DIRECTORY_SECURE_COOKIES=0."""
 
 
 def environment(config):

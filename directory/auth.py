@@ -293,7 +293,8 @@ def device_cookie(user):
 def set_device_cookie(response, user):
     """Give the browser a device cookie for user (HttpOnly, Secure, SameSite=Strict, a year)."""
     response.set_cookie(DEVICE_COOKIE, device_cookie(user), max_age=int(DEVICE_LIFETIME.total_seconds()),
-                        path="/", secure=True, httponly=True, samesite="Strict")
+                        path="/", secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Strict")
     return response
 
 

@@ -33,7 +33,9 @@ class Config:
         self.PROXY_HOPS = int(environ.get("DIRECTORY_PROXY_HOPS", 0))
         # Sessions of staff and reviewers (residents never get one): see auth.py.
         self.SESSION_COOKIE_NAME = "directory_session"
-        self.SESSION_COOKIE_SECURE = True
+        # Secure: browsers keep the cookie only over HTTPS (and on localhost).  "0" is for
+        # trying the site on a local network over plain HTTP; production refuses it.
+        self.SESSION_COOKIE_SECURE = environ.get("DIRECTORY_SECURE_COOKIES", "1") != "0"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)

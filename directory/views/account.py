@@ -1,6 +1,7 @@
 """Signing in and out, and accepting an invite (in every language: reviewers use these)."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,8 +22,31 @@ def home_for(user):
     return url_for("staff.dashboard_page") if user.can("staff") else url_for("review.queue")
 
 
+# Browsers keep a Secure cookie over plain HTTP only for these hosts (secure contexts).
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _needs_https():
+    """A page saying why signing in cannot work here, or None when it can.
+
+    The session cookie is Secure, so over plain HTTP on any host but this machine the
+    browser drops it and every sign-in ended in "The page was open for too long, or it
+    came from another website".  Say what is wrong before anyone types a password.
+    """
+    if not current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure:
+        return None
+    host = urlsplit(request.host_url).hostname or ""
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        return None
+    secure = "https://" + (f"[{host}]" if ":" in host else host) + request.full_path.rstrip("?")
+    return render_template("account/needs_https.html", secure_url=secure), 400
+
+
 @route(bp, "/sign-in", methods=["GET", "POST"])
 def sign_in():
+    refused = _needs_https()
+    if refused:
+        return refused
     form = SignInForm()
     status = 200
     if g.user is not None and request.method == "GET":
@@ -99,6 +123,9 @@ def _refused(invite, reason):
 
 @route(bp, "/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token):
+    refused = _needs_https()
+    if refused:
+        return refused
     if len(token) > 100:
         abort(404)
     invite, reason = _usable_invite(token)
