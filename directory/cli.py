@@ -449,7 +449,13 @@ def invite_command(email, name, role, skills):
         click.echo(f"{email} already has a {invite.role} account: this link sets a new password for it.")
     from flask import url_for
 
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+    from .siteurl import LOCAL, configured
+
+    site = configured(current_app.config)
+    if site is None:
+        click.echo(f"DIRECTORY_SITE_URL is not set, so the link starts {LOCAL} (where 'make run' "
+                   "serves); set it to the site's public address for others to use the link.", err=True)
+    with current_app.test_request_context(base_url=site or LOCAL):
         link = url_for("account.accept_invite", token=token, _external=True)
     click.echo(f"Invite for {name} <{email}> as {role}, single use, until {invite.expires_at:%d %B %Y}:")
     click.echo(link)

@@ -44,7 +44,8 @@ class Config:
         self.PREFERRED_URL_SCHEME = environ.get("DIRECTORY_URL_SCHEME", "http")
         self.PICTURES_DIR = Path(environ.get("DIRECTORY_PICTURES_DIR", ROOT / "node_modules" / "openmoji"))
         # Where printed leaflets' QR codes point: the public address of the site.
-        self.SITE_URL = environ.get("DIRECTORY_SITE_URL", "http://127.0.0.1:5000")
+        # Unset: the address each request came to (directory/siteurl.py).
+        self.SITE_URL = environ.get("DIRECTORY_SITE_URL")
         self.MAX_CONTENT_LENGTH = 64 * 1024
 
     def as_dict(self):

@@ -200,7 +200,7 @@ def make(app, job):
     """Render one queued pack into the PDF cache under its key."""
     from .pdf.documents import booklet_pdf, in_language
 
-    with in_language(app, job["lang"]):
+    with in_language(app, job["lang"], site=job.get("site")):
         directory = app.extensions["directory"]
         services = [directory.services[s] for s in job["slugs"] if s in directory.services]
         if not services:

@@ -313,7 +313,7 @@ def test_every_rule_has_a_test():
     tested = set(EASY_READ_CASES) | {
         "easy_read_stale", "translation_incomplete", "translation_stale", "translation_untranslated",
         "catalogue_incomplete", "catalogue_placeholders", "vtt_invalid", "bsl_files",
-        "content_problem", "bsl_sample", "pdf_ua_identifier", "pdf_not_tagged", "pdf_title",
+        "content_problem", "bsl_sample", "site_url_loopback", "pdf_ua_identifier", "pdf_not_tagged", "pdf_title",
         "pdf_lang", "pdf_figure_without_alt", "pdf_font_not_embedded", "pdf_missing_glyphs",
         "large_print_font_size", "easy_read_font_size", "print_italics", "pdf_unreadable",
         "print_serif", "print_alignment",

@@ -211,15 +211,17 @@ def test_pdf_fonts_follow_the_language(client):
 
 def test_pdf_text_is_the_translation_and_has_qr_links(client, app, tmp_path):
     translation = app.extensions["directory"].services[WITH_BSL].translations["pl"]
-    with client.get(f"/pl/services/{WITH_BSL}/large-print.pdf") as response:
+    with client.get(f"/pl/services/{WITH_BSL}/large-print.pdf",
+                    base_url="https://directory.example.gov.uk") as response:
         (tmp_path / "leaflet.pdf").write_bytes(response.get_data())
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "leaflet.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert translation.name.split(" (")[0] in text
     squeezed = "".join(text.split())  # long addresses wrap across lines on the page
-    assert f"http://127.0.0.1:5000/pl/services/{WITH_BSL}Zeskanuj" in squeezed or \
-        f"http://127.0.0.1:5000/pl/services/{WITH_BSL}" in squeezed
-    assert f"http://127.0.0.1:5000/pl/services/{WITH_BSL}/bsl" in squeezed
+    # The QR codes and links point where the leaflet came from (issue 13, item 8).
+    assert f"https://directory.example.gov.uk/pl/services/{WITH_BSL}" in squeezed
+    assert f"https://directory.example.gov.uk/pl/services/{WITH_BSL}/bsl" in squeezed
+    assert "127.0.0.1" not in squeezed
 
 
 def test_pdf_cache_etag_and_invalidation(tmp_path):

@@ -7,6 +7,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from ..content.easyread import sentences
+from ..siteurl import LOCAL, configured, is_loopback
 from .model import ERROR, WARNING, Finding, rule
 
 EASY_READ_SOURCE = "Mencap / Department of Health, Making written information easier to understand"
@@ -44,6 +45,9 @@ rule("bsl_sample", "bsl", WARNING, "The video is a sample clip, not real BSL",
      "NHS England BSL quality standard", "Replace it with a translation by a registered translator.")
 rule("content_problem", "content", ERROR, "A content file has a problem",
      "Directory content format", "See the message; 'directory content-check' lists them all.")
+rule("site_url_loopback", "content", ERROR, "Printed leaflets would point at this machine, not the site",
+     "WCAG 2.2 2.4.4 Link Purpose; GOV.UK: printed material must say where to find it online",
+     "Set DIRECTORY_SITE_URL to the site's public address (https://...), then run the check again.")
 
 _INITIALS = re.compile(r"\b[A-Z]{2,}s?\b")
 
@@ -171,3 +175,21 @@ def catalogue_findings(translations_dir):
                 found.append(Finding("catalogue_placeholders", "", "web", code, str(error),
                                      relative, message.lineno))
     return found
+
+
+def site_findings(config, environment):
+    """A production site whose leaflets' QR codes and links would open this machine only.
+
+    Leaflets made outside a request (the checks, `directory pdf --all`) use
+    DIRECTORY_SITE_URL; without it they carry siteurl.LOCAL.  environment is
+    "production" or "development" (directory.environment).
+    """
+    if environment != "production":
+        return []
+    url = configured(config)
+    if url is not None and not is_loopback(url):
+        return []
+    shown = url or f"{LOCAL} (DIRECTORY_SITE_URL is not set)"
+    return [Finding("site_url_loopback", "", "standard-print", "en",
+                    f"leaflets' QR codes and links would start {shown}, which a resident's phone "
+                    "cannot open")]

@@ -9,6 +9,7 @@ import govuk_frontend_jinja
 
 from .. import pagecheck
 from ..pagecheck import check_page
+from ..siteurl import LOCAL, configured
 from .model import ERROR, Finding, rule
 
 rule("page_structure", "web pages", ERROR, "The page fails the page check",
@@ -72,7 +73,7 @@ def inputs_version(app):
     # The libraries that make and parse pages, by version.
     for name in ("Flask", "Jinja2", "Babel", "flask-babel", "govuk-frontend-jinja", "markupever", "lxml"):
         digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-    digest.update(f"{app.config['SITE_URL']}".encode())
+    digest.update(f"{configured(app.config) or LOCAL}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from .. import environment
 from ..pdf import FORMATS as PRINT_FORMATS
 from . import content_rules, memory, page_rules, pdf_rules
 from .model import ERROR, Finding, Report, ReviewItem
@@ -190,7 +191,8 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
 
     jargon, allowed = content_rules.load_words(app.config["CONTENT_DIR"])
     timed("content", lambda: [f for f in content_rules.problem_findings(directory)
-                              if not slug or f.entry == slug])
+                              if not slug or f.entry == slug]
+          + content_rules.site_findings(app.config, environment(app.config)))
     timed("easy read", lambda: [f for s in services for f in content_rules.easy_read_findings(s, jargon, allowed)])
     timed("translations", lambda: [f for s in services for f in content_rules.translation_findings(s)]
           + ([] if slug else content_rules.catalogue_findings(app.config["TRANSLATIONS_DIR"])))

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from .. import current_directory, limits
 from ..content.schema import MARKUP
 from ..search import IndexUnavailable
+from ..siteurl import site_url
 from .publish import PROFILE, Publisher
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk/v3")
@@ -89,7 +90,7 @@ def search_unavailable(error):
 
 
 def _publisher():
-    return Publisher(current_directory(), current_app.config["SITE_URL"])
+    return Publisher(current_directory(), site_url())
 
 
 def _parameters(allowed):
@@ -183,7 +184,7 @@ def _matching(args, publisher, wanted=None):
 
 def _format_url(service, code):
     """Where a resident finds an entry in one of its formats."""
-    site = current_app.config["SITE_URL"].rstrip("/")
+    site = site_url()
     if code.startswith("lang-"):
         if code[5:] not in current_app.extensions.get("languages", {}):
             return None

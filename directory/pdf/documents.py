@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from ..content.translations import localise
 from ..fonts import describe, uncovered
 from ..i18n import DEFAULT, current_language
+from ..siteurl import LOCAL, site_url
 from . import FORMATS
 from .cache import PdfCache, make_key
 from .render import MissingGlyphs, render_pdf
@@ -42,10 +43,15 @@ class NotAvailable(Exception):
 
 
 @contextmanager
-def in_language(app, code):
-    """An app context whose interface language is code, for the command line."""
-    with app.test_request_context("/"), force_locale(code):
+def in_language(app, code, site=None):
+    """An app context whose interface language is code, for the command line and workers.
+
+    site: the public address what is made should point to (a queued pack's); without
+    it, DIRECTORY_SITE_URL or siteurl.LOCAL.
+    """
+    with app.test_request_context("/", base_url=site or LOCAL), force_locale(code):
         g.lang = code
+        g.offline = site is None
         yield
 
 
@@ -57,7 +63,7 @@ def qr_data_uri(url):
 
 
 def _site_url(path):
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    return site_url() + path
 
 
 def _entry(service, format, code):
@@ -145,7 +151,7 @@ def fingerprint(service):
 def pdf_key(services, format, code):
     """The cache key of a leaflet or booklet: content, format, language, template version."""
     directory = current_app.extensions["directory"]
-    return make_key(TEMPLATE_VERSION, format, code, current_app.config["SITE_URL"],
+    return make_key(TEMPLATE_VERSION, format, code, site_url(),
                     directory.site_fingerprint, *(f"{s.slug}:{fingerprint(s)}" for s in services))
 
 

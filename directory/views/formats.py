@@ -16,6 +16,7 @@ from ..pdf.documents import (NotAvailable, booklet_services, check_printable, le
 from ..pdf.render import MissingGlyphs
 from ..pictures import PictureLibraryMissing, library
 from ..search import IndexUnavailable
+from ..siteurl import site_url
 
 bp = Blueprint("formats", __name__)
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def _pack_waiting(key, slugs, format, code):
     if not queue.waiting(key):
         if not limits.take("pack"):
             return limits.too_many("pack")
-        state = queue.submit(key, {"slugs": slugs, "format": format, "lang": code},
+        state = queue.submit(key, {"slugs": slugs, "format": format, "lang": code, "site": site_url()},
                              owner=limits.client_key())
         if state == "yours":   # this client already has packs waiting: one at a time
             return limits.too_many("pack")

@@ -12,6 +12,7 @@ from ..db import db
 from ..forms import AccountForm, FeedbackStatusForm, InviteForm, RequestForm
 from ..labels import SKILLS as SKILL_LABELS
 from ..models import FEEDBACK_STATES, ROLES, AuditEvent, Feedback, ReviewRequest, User, now
+from ..siteurl import site_url
 
 bp = Blueprint("staff", __name__)
 
@@ -116,7 +117,7 @@ def invites():
         else:
             db.session.commit()
             invite, token = made
-            made = (invite, current_app.config["SITE_URL"].rstrip("/") + url_for("account.accept_invite", token=token))
+            made = (invite, site_url() + url_for("account.accept_invite", token=token))
             form = InviteForm(formdata=None)
             if not g.user.can("admin"):
                 form.role.choices = [("reviewer", "Reviewer")]
