@@ -33,7 +33,6 @@ import http.client  # noqa: E402
 import multiprocessing  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -96,19 +95,7 @@ def measure(site, seconds, path=NORMAL):
 
 def slow_client(site, stop):
     """Send a request's header one line every 5 s, reconnecting whenever closed."""
-    while not stop.is_set():
-        try:
-            raw = socket.create_connection(("127.0.0.1", site.https_port if site.nginx else site.app_port),
-                                           timeout=10)
-            sock = site.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1") if site.nginx else raw
-            with sock:
-                sock.sendall(f"GET {NORMAL} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
-                number = 0
-                while not stop.wait(5):
-                    number += 1
-                    sock.sendall(f"X-Slow-{number}: {'a' * 10}\r\n".encode())
-        except OSError:
-            stop.wait(0.5)
+    site.slow_client(NORMAL, stop)
 
 
 def pack_client(site, stop, slugs):

@@ -63,6 +63,25 @@ class LocalSite:
         """A client context that trusts the throwaway certificate (and nothing else)."""
         return ssl.create_default_context(cafile=str(self.folder / "cert.pem"))
 
+    def slow_client(self, path, stop, held=None):
+        """The slow-client attack, until stop is set: a request's header sent one line every
+        5 s, reconnecting whenever the server closes; each connection made is added to held."""
+        port = self.https_port if self.nginx else self.app_port
+        while not stop.is_set():
+            try:
+                raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+                sock = self.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1") if self.nginx else raw
+                with sock:
+                    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+                    if held is not None:
+                        held.append(1)
+                    number = 0
+                    while not stop.wait(5):
+                        number += 1
+                        sock.sendall(f"X-Slow-{number}: aaaa\r\n".encode())
+            except OSError:
+                stop.wait(0.5)
+
     def get(self, path, timeout=10):
         """(status, headers, body) of GET path, refusing to follow redirects."""
         class NoRedirect(urllib.request.HTTPRedirectHandler):

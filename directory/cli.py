@@ -9,7 +9,6 @@ import os
 import shutil
 import sys
 
-from pathlib import Path
 
 import click
 from flask import current_app

@@ -53,27 +53,9 @@ def _timed_get(site, path=NORMAL):
     return status, time.perf_counter() - started
 
 
-def _slow_client(site, stop, held):
-    """The attack: a request's header, one line every 5 s; reconnect when closed."""
-    port = site.https_port if site.nginx else site.app_port
-    while not stop.is_set():
-        try:
-            raw = socket.create_connection(("127.0.0.1", port), timeout=10)
-            sock = site.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1") if site.nginx else raw
-            with sock:
-                sock.sendall(f"GET {NORMAL} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
-                held.append(1)
-                number = 0
-                while not stop.wait(5):
-                    number += 1
-                    sock.sendall(f"X-Slow-{number}: aaaa\r\n".encode())
-        except OSError:
-            stop.wait(0.5)
-
-
 def _p95_under_slow_clients(site, clients=4, seconds=ATTACK_SECONDS):
     stop, held = threading.Event(), []
-    threads = [threading.Thread(target=_slow_client, args=(site, stop, held), daemon=True)
+    threads = [threading.Thread(target=site.slow_client, args=(NORMAL, stop, held), daemon=True)
                for _ in range(clients)]
     for thread in threads:
         thread.start()

@@ -3,7 +3,6 @@
 import json
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from .. import audit, reviews
 from ..auth import requires
