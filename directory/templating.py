@@ -8,7 +8,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
 
-from . import assets, labels
+from . import assets, bidi, labels
 from .content.fields import ACCESSIBILITY, DAYS, DELIVERY, PHONE_TYPES
 from .languages import language_name
 
@@ -45,6 +45,7 @@ def init_app(app):
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
     labels.init_app(app)
+    bidi.init_app(app)
     app.context_processor(lambda: {"directory": app.extensions["directory"]})
     app.jinja_env.filters.update(
         blocks=text_blocks,

@@ -1,0 +1,63 @@
+"""Left-to-right runs inside right-to-left text: which need isolating, and the markup that does it.
+
+In an Urdu or Arabic sentence, "0121 496 0308" or "14 Chapel Street" is laid out by the
+Unicode bidirectional algorithm, which treats the spaces between numbers as right to
+left: the groups swap places, and a full stop after an English sentence jumps to its
+start. An isolate (`<bdi dir="ltr">`, or `dir` on the element, which `unicode-bidi:
+isolate` makes a separate paragraph) lays each such run out on its own, left to right.
+
+`isolate` and `ltr` are Jinja filters for the web and print templates; `runs` is what
+the check (`pagecheck`) looks for.  Both read the one list of right-to-left scripts:
+a language's `direction` in site.yaml.
+"""
+
+import re
+
+from markupsafe import Markup, escape
+
+# A run that starts and ends with a Latin letter or a digit and may hold, inside it, the
+# neutrals numbers and addresses are written with (spaces, dots, dashes, slashes, @, :).
+# Latin letters include the accented ones of Polish and Romanian.
+_STRONG = r"A-Za-z0-9\u00C0-\u024F"
+RUN = re.compile(rf"[{_STRONG}](?:[{_STRONG} .,:;'’/@+()&_\-–]*[{_STRONG})])?")
+
+
+def runs(text):
+    """The left-to-right runs in text: [(start, end, run)]."""
+    return [(m.start(), m.end(), m.group()) for m in RUN.finditer(text)]
+
+
+def _rtl():
+    from .i18n import current_language
+
+    return current_language().direction == "rtl"
+
+
+def isolate(text, rtl=None):
+    """Text with each left-to-right run isolated, when the reader's language is right to left.
+
+    For prose that mixes scripts (a translated description naming "Relay UK 18001"):
+    escaped, with `<bdi dir="ltr">` around each run. Left-to-right languages get the
+    text back escaped and unchanged.
+    """
+    if text is None:
+        return ""
+    if not (_rtl() if rtl is None else rtl):
+        return escape(text)
+    out, last = [], 0
+    for start, end, run in runs(str(text)):
+        out.append(escape(text[last:start]))
+        out.append(Markup('<bdi dir="ltr">%s</bdi>') % run)
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def ltr(value):
+    """A whole value that is always written left to right (a phone number, postcode, e-mail
+    or web address), isolated in every language so it never takes its neighbours' order."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % value
+
+
+def init_app(app):
+    app.jinja_env.filters.update(isolate=isolate, ltr=ltr)
