@@ -319,6 +319,8 @@ def test_every_rule_has_a_test():
         "print_serif", "print_alignment",
         "page_structure", "hreflang_not_reciprocal", "page_error", "page_axe", "page_reflow_320",
         "page_text_200", "page_timeout", "browser_unavailable"}
+    tested |= {"print_lines_overlap", "print_phone_order", "print_broken_number", "print_nearly_empty_page",
+               "print_split_label", "print_running_head", "print_link_not_clickable"}
     assert set(RULES) == tested
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import environment
 from ..pdf import FORMATS as PRINT_FORMATS
-from . import content_rules, memory, page_rules, pdf_rules
+from . import content_rules, memory, page_rules, pdf_rules, print_rules
 from .model import ERROR, Finding, Report, ReviewItem
 
 _worker_app = None
@@ -141,6 +141,39 @@ def _check_pdf(job):
     return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source)
 
 
+def _check_print_layout(job):
+    """Findings on how one leaflet lies on paper (`print_rules.py`), from its layout.
+
+    The layout (`pdf/layout.py`) is remembered under the PDF's cache key like the facts
+    `_check_pdf` reads; a PDF that cannot be made or read is `_check_pdf`'s finding.
+    """
+    from ..pdf.documents import in_language, leaflet_html, leaflet_pdf, pdf_cache, pdf_key
+    from ..pdf.layout import READER_VERSION, Layout, html_labels, read_layout
+
+    slug, format, code = job
+    directory = _worker_app.extensions["directory"]
+    service = directory.services[slug]
+    try:
+        with in_language(_worker_app, code):
+            cache, key = pdf_cache(), pdf_key([service], format, code)
+            remembered = cache.get_facts(key, READER_VERSION)
+            if remembered is None:
+                path, key = leaflet_pdf(service, format)
+                layout = read_layout(path, html_labels(leaflet_html(service, format, qr=_same_qr)))
+                cache.put_facts(key, READER_VERSION, layout.to_json())
+            else:
+                layout = Layout.from_json(remembered)
+    except Exception:  # _check_pdf reports a PDF that cannot be made or read (pdf_unreadable)
+        return []
+    return print_rules.layout_findings(slug, format, code, layout, service, directory.site,
+                                       service.source)
+
+
+def _check_leaflet(job):
+    """Every PDF rule's findings for one leaflet: what it says about itself, and its layout."""
+    return _check_pdf(job) + _check_print_layout(job)
+
+
 def choose_leaflets(looked, every_leaflet=False):
     """The leaflets whose PDFs are made and read: together they have every path.
 
@@ -228,11 +261,11 @@ def run(app, slug=None, jobs=2, progress=None, browser=True, every_leaflet=False
 
     def pdfs_read(map_):
         """Read the chosen PDFs; where one breaks a rule, every leaflet of its kind."""
-        results = dict(zip(report.made, map_(_check_pdf, report.made)))
+        results = dict(zip(report.made, map_(_check_leaflet, report.made)))
         broken = {job[1:] for job, found in results.items() if found}
         if broken:
             more = [job for job in pdf if job[1:] in broken and job not in results and job not in cannot_make]
-            results.update(zip(more, map_(_check_pdf, more)))
+            results.update(zip(more, map_(_check_leaflet, more)))
             report.made = sorted(results)
         return [finding for found in results.values() for finding in found]
 
