@@ -22,6 +22,9 @@ _STRONG = r"A-Za-z0-9\u00C0-\u024F"
 RUN = re.compile(rf"[{_STRONG}](?:[{_STRONG} .,:;'’/@+()&_\-–]*[{_STRONG})])?")
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
 def runs(text):
     """The left-to-right runs in text: [(start, end, run)]."""
     return [(m.start(), m.end(), m.group()) for m in RUN.finditer(text)]
@@ -36,14 +39,19 @@ def _rtl():
 def isolate(text, rtl=None):
     """Text with each left-to-right run isolated, when the reader's language is right to left.
 
-    For prose that mixes scripts (a translated description naming "Relay UK 18001"):
-    escaped, with `<bdi dir="ltr">` around each run. Left-to-right languages get the
+    For prose that mixes scripts (a translated description naming "Relay UK 18001", a
+    message naming the council): escaped, with `<bdi dir="ltr">` around each run. Left-to-right languages get the
     text back escaped and unchanged.
     """
     if text is None:
         return ""
     if not (_rtl() if rtl is None else rtl):
         return escape(text)
+    if isinstance(text, Markup):
+        # Markup (a message from the catalogue with its values in it, a search hit with its
+        # words marked): the text between its tags, each piece on its own.
+        return Markup("").join(Markup(piece) if piece.startswith("<") else isolate(Markup(piece).unescape(), True)
+                               for piece in _TAG.split(text) if piece)
     out, last = [], 0
     for start, end, run in runs(str(text)):
         out.append(escape(text[last:start]))
@@ -59,5 +67,10 @@ def ltr(value):
     return Markup('<bdi dir="ltr">%s</bdi>') % value
 
 
+def typed(value):
+    """Text someone typed (a search), isolated with the direction of its own first letter."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
 def init_app(app):
-    app.jinja_env.filters.update(isolate=isolate, ltr=ltr)
+    app.jinja_env.filters.update(isolate=isolate, ltr=ltr, typed=typed)

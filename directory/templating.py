@@ -57,10 +57,19 @@ def init_app(app):
         prose_list=lambda items: format_list([str(i) for i in items], locale=str(get_locale() or "en")),
         local_name=local_name,
         local=local_text,
+        direction=lambda code: text_direction(app, code),
         accessibility_label=ACCESSIBILITY.__getitem__,
         delivery_label=DELIVERY.__getitem__,
         phone_type_label=PHONE_TYPES.__getitem__,
     )
+
+
+def text_direction(app, code):
+    """The direction ("ltr" or "rtl") a language is written in, from site.yaml's one list."""
+    for language in app.extensions["directory"].site.languages:
+        if language.code == code:
+            return language.direction
+    return "ltr"
 
 
 def local_text(entry, field):

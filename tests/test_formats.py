@@ -73,7 +73,7 @@ def test_translated_entry_is_shown_in_the_readers_language(app, client):
 def test_untranslated_entry_says_so_and_shows_english(app, client):
     page = client.get(f"/ur/services/{UNTRANSLATED}").get_data(as_text=True)
     service = app.extensions["directory"].services[UNTRANSLATED]
-    assert f'<h1 class="govuk-heading-xl" lang="en">{service.name}</h1>' in page
+    assert f'<h1 class="govuk-heading-xl" lang="en" dir="ltr">{service.name}</h1>' in page
     assert "app-translation-notice" in page and "0121 496 0100" in page
 
 

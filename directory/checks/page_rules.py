@@ -8,7 +8,7 @@ from pathlib import Path
 import govuk_frontend_jinja
 
 from .. import pagecheck
-from ..pagecheck import check_page
+from ..pagecheck import page_problems
 from ..siteurl import LOCAL, configured
 from .model import ERROR, Finding, rule
 
@@ -17,6 +17,11 @@ rule("page_structure", "web pages", ERROR, "The page fails the page check",
 rule("hreflang_not_reciprocal", "web pages", ERROR, "A language version does not link back",
      "Directory policy (search engines need reciprocal hreflang)",
      "Every language version must list every other one.")
+rule("bidi_not_isolated", "web pages", ERROR, "Left-to-right text inside right-to-left text is not isolated",
+     "WCAG 2.2 1.3.2 Meaningful Sequence, 3.1.2 Language of Parts",
+     "Give an element in a left-to-right language dir=\"ltr\" beside its lang, and wrap a phone "
+     "number, postcode, address, time, e-mail or web address, or any Latin words with spaces or "
+     "punctuation, in <bdi dir=\"ltr\"> (the templates' `ltr` and `isolate` filters).")
 rule("page_error", "web pages", ERROR, "The page does not load", "WCAG 2.2 4.1",
      "See the message.")
 
@@ -115,8 +120,11 @@ def versions_findings(versions, entry, format, path):
         if status != 200:
             found.append(Finding("page_error", entry, format, code, f"{url}: HTTP {status}"))
             continue
-        for problem in check_page(html):
+        structure, bidi = page_problems(html)
+        for problem in structure:
             found.append(Finding("page_structure", entry, format, code, f"{url}: {problem}"))
+        for problem in bidi:
+            found.append(Finding("bidi_not_isolated", entry, format, code, f"{url}: {problem}"))
         links[code] = dict(_ALTERNATE.findall(html))
     for code, alternates in links.items():
         for other in links:

@@ -91,6 +91,7 @@ def _look_at_leaflets(slug):
 def _look_at_leaflet(job):
     """The first step for one leaflet, in its language's app context:
     (job, key, paths, findings, needs its own PDF)."""
+    from ..pagecheck import check_bidi
     from ..pdf.documents import font_report, leaflet_html, pdf_key
     from ..pdf.shapes import paths
 
@@ -110,6 +111,9 @@ def _look_at_leaflet(job):
         if not title or not title.group(1).strip():
             found.append(Finding("pdf_title", slug, shown, code, "the leaflet's <title> is empty",
                                  str(service.source)))
+        # The web pages' rule on the leaflet's print HTML: what it isolates, the PDF lays out.
+        found += [Finding("bidi_not_isolated", slug, shown, code, f"print HTML: {problem}", str(service.source))
+                  for problem in check_bidi(html)]
         return job, key, paths(html), found, elsewhere
     except Exception as error:  # a leaflet that cannot be made is a finding, not a crash
         return job, None, frozenset(), pdf_rules.pdf_findings(
