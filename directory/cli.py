@@ -242,7 +242,7 @@ def easy_read_template_command(slug):
         raise click.ClickException(f"there is no service '{slug}' (or it has errors)")
     service = directory.services[slug]
     click.echo(f"""# Easy read version of '{service.name}'. One idea a sentence, 15 words at most.
-# Each point: a picture (OpenMoji name or code), alt text describing it, and 1 to 3 sentences.
+# Each point: a picture (OpenMoji name or code), alt text describing it, and 1 or 2 sentences: one idea a picture.
 source: {source_hash(service)}
 title: {service.name}
 points:

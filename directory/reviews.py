@@ -28,8 +28,8 @@ REVIEWED_FORMATS = ("web", "easy-read", "bsl", "large-print")
 CHECKLISTS = {
     "translation": [("same", _l("Does it say the same as the English?")),
                     ("natural", _l("Are the words natural, the way people you know would say them?"))],
-    "easy-read": [("understood", _l("Could you understand every sentence?")),
-                  ("pictures", _l("Do the pictures match the words?"))],
+    # Easy read also asks about each picture with its own words: Item.checklist adds them.
+    "easy-read": [("understood", _l("Could you understand every sentence?"))],
     "bsl": [("clear", _l("Is the signing clear?")),
             ("matches", _l("Does the signing match the written information?"))],
     "assistive-technology": [("usable", _l("Could you use this page with your own assistive technology?")),
@@ -49,10 +49,43 @@ class Item:
     state: str = AWAITING
     version: str = ""
     review: Review | None = None   # the latest review, if any
+    pictures: tuple = ()           # easy read: (picture, alt, words) for each point, in order
 
     @property
     def checklist(self):
+        if self.kind == "easy-read":
+            return CHECKLISTS[self.kind] + picture_questions(self.pictures)
         return CHECKLISTS[self.kind]
+
+    def picture(self, key):
+        """The (picture, alt, words) a picture_<n> question asks about, or None."""
+        if not key.startswith("picture_"):
+            return None
+        return self.pictures[int(key.removeprefix("picture_")) - 1]
+
+
+def picture_questions(pictures):
+    """One question for each easy read picture: does it show what its own words say?
+
+    The review page shows each picture with its words just before its question.
+    Issue 13 item 9: a picture can pass every machine check and still not fit ("passport
+    control" is an officer, not a person showing a passport), so a person judges each one.
+    """
+    if not pictures:
+        return [("pictures", _l("Do the pictures match the words?"))]
+    return [(f"picture_{number}",
+             _l("Picture %(number)d of %(count)d: does it show what its words say?",
+                number=number, count=len(pictures)))
+            for number in range(1, len(pictures) + 1)]
+
+
+def pictures_of(service, language):
+    """Each point of an entry's easy read in one language: (picture, alt, words)."""
+    easy = service.easy_read
+    version = None if easy is None else easy if language == "en" else easy.translations.get(language)
+    if version is None:
+        return ()
+    return tuple((p.picture, p.alt, " ".join(p.sentences)) for p in version.points)
 
 
 def kind_of(format, language):
@@ -127,6 +160,8 @@ def all_items(directory, languages, only=None):
     latest = latest_reviews(only)
     for key, item in items.items():
         item.version = version(directory.services[item.entry], item.format, item.language)
+        if item.kind == "easy-read":
+            item.pictures = pictures_of(directory.services[item.entry], item.language)
         item.review = latest.get(key)
         item.state = state_of(item.review, item.version)
     return sorted(items.values(), key=lambda i: (i.entry, i.format, i.language))

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 from directory.db import db
 from directory.models import AuditEvent, Review
 
-from .test_review_workflow import review
+from .test_review_workflow import pictures, review
 from .workflow import csrf_token, signed_in
 
 OUTSIDE = {"/review/form-friends/web/ar": {"same": "yes", "natural": "yes"},
            "/ar/review/form-friends/web/ar": {"same": "yes", "natural": "yes"},
            "/review/(a BSL item)/bsl/": {"clear": "yes", "matches": "yes"}}
 INSIDE = {"/review/form-friends/web/pl": {"same": "yes", "natural": "yes"},
-          "/review/form-friends/easy-read/en": {"understood": "yes", "pictures": "yes"}}
+          "/review/form-friends/easy-read/en": {"understood": "yes", **pictures("yes")}}
 
 
 def written(app):

@@ -14,6 +14,13 @@ from .test_accounts import accept, invite_link
 from .workflow import csrf_token, signed_in
 
 
+def pictures(answer, entry="form-friends"):
+    """An answer for each picture of an entry's easy read (one question a picture, issue 13 item 9)."""
+    import yaml
+    count = len(yaml.safe_load((ROOT / "content" / "services" / entry / "easy-read.yaml").read_text())["points"])
+    return {f"picture_{number}": answer for number in range(1, count + 1)}
+
+
 def review(client, path, answers, decision, comments="", technology=""):
     page = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -39,7 +46,7 @@ def test_an_invited_reviewer_reviews_urdu_and_easy_read_and_the_dashboard_shows_
 
     response = review(reviewer, "/review/form-friends/web/ur", {"same": "yes", "natural": "yes"}, "approved")
     assert response.status_code == 302
-    response = review(reviewer, "/review/form-friends/easy-read/en", {"understood": "yes", "pictures": "no"},
+    response = review(reviewer, "/review/form-friends/easy-read/en", {"understood": "yes", **pictures("no")},
                       "changes", comments="The picture for 'phone' shows a fax machine.")
     assert response.status_code == 302
     mine = reviewer.get(response.headers["Location"]).get_data(as_text=True)
@@ -49,7 +56,7 @@ def test_an_invited_reviewer_reviews_urdu_and_easy_read_and_the_dashboard_shows_
         saved = db.session.scalars(select(Review).order_by(Review.id)).all()
         assert [(r.format, r.language, r.decision) for r in saved] == [
             ("web", "ur", "approved"), ("easy-read", "en", "changes")]
-        assert json.loads(saved[1].answers) == {"pictures": "no", "understood": "yes"}
+        assert json.loads(saved[1].answers) == {"understood": "yes", **pictures("no")}
         assert saved[0].reviewer.email == "rukhsana@example.org" and len(saved[0].version) == 32
 
     csv = staff.get("/staff/coverage.csv?entry=form-friends").get_data(as_text=True)
@@ -164,7 +171,7 @@ def test_queue_filters_by_skill(db_app):
 def test_staff_see_what_reviewers_ask_for_as_text(db_app):
     reviewer = signed_in(db_app, "r@example.org", "reviewer", "easy-read")
     evil = '<img src=x onerror="alert(1)"> The second sentence is too long.'
-    assert review(reviewer, "/review/form-friends/easy-read/en", {"understood": "no", "pictures": "yes"},
+    assert review(reviewer, "/review/form-friends/easy-read/en", {"understood": "no", **pictures("yes")},
                   "changes", comments=evil).status_code == 302
     staff = signed_in(db_app, "s@example.org", "staff")
     html = staff.get("/staff").get_data(as_text=True)
@@ -202,7 +209,7 @@ def test_staff_and_reviewer_pages_pass_the_browser_rules(db_app):
 
     staff = signed_in(db_app, "s@example.org", "admin")
     reviewer = signed_in(db_app, "r@example.org", "reviewer", "ur easy-read ar")
-    review(reviewer, "/review/form-friends/easy-read/en", {"understood": "no", "pictures": "yes"}, "changes",
+    review(reviewer, "/review/form-friends/easy-read/en", {"understood": "no", **pictures("yes")}, "changes",
            comments="The pictures do not match.")
     client = db_app.test_client()
     token = client.get("/services/form-friends").get_data(as_text=True).split('name="token" value="')[1].split('"')[0]

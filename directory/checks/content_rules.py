@@ -23,6 +23,10 @@ rule("easy_read_initials", "easy read", ERROR, "Initials are used without being 
 rule("easy_read_readability", "easy read", WARNING, "The text is harder to read than easy read should be",
      "LIX readability (Björnsson), below 35 for easy read",
      "Use shorter sentences and shorter, everyday words.")
+rule("easy_read_one_idea", "easy read", ERROR, "One picture carries more than one idea",
+     EASY_READ_SOURCE + "; Mencap, Am I making myself clear?",
+     "Give each idea its own point and picture: at most 2 sentences a point, and no two "
+     "sentences in a point that start with the same three words (a list of things).")
 rule("easy_read_stale", "easy read", WARNING, "The easy read was written from an older version",
      "Directory content policy", "Check it against the entry and run 'directory easy-read-template'.")
 rule("translation_incomplete", "translations", ERROR, "Some fields are not translated",
@@ -79,6 +83,7 @@ def easy_read_findings(service, jargon, allowed):
             found.append(Finding(rule_id, service.slug, "easy-read", version.language, message,
                                  version.file, line))
         whole = "\n".join(p.text for p in version.points)
+        explained = set()   # jargon explained in an earlier point may be used again
         for point in version.points:
             if not point.alt.strip():
                 add("easy_read_picture_alt", "a picture has no alt text", point.line)
@@ -86,18 +91,11 @@ def easy_read_findings(service, jargon, allowed):
                 count = len(sentence.split())
                 if count > 15:
                     add("easy_read_long_sentence", f"{count} words: '{sentence}'", point.line)
+            for message in more_than_one_idea(point.sentences):
+                add("easy_read_one_idea", message, point.line)
             if version.language == "en":
-                said = point.sentences
-                for index, sentence in enumerate(said):
-                    for word in sorted({w for w in re.findall(r"[A-Za-z']+", sentence)
-                                        if w.lower() in jargon}):
-                        # Explained where it is used ("..., which means ...") or in the next
-                        # sentence ("This is a meeting ..."), or defined anywhere ("X is ...").
-                        nearby = " ".join(said[index:index + 2])
-                        explained = re.search(r"\b(is|are|means)\b", nearby) or re.search(
-                            rf"\b{re.escape(word)}s?\s+(is|are|means)\b", whole, re.IGNORECASE)
-                        if not explained:
-                            add("easy_read_jargon", f"'{word}' is not explained", point.line)
+                for term in unexplained_jargon(point.sentences, jargon, explained):
+                    add("easy_read_jargon", f"'{term}' is not explained", point.line)
                 for initials in sorted(set(_INITIALS.findall(point.text)) - allowed):
                     add("easy_read_initials", f"'{initials}' is not written out", point.line)
         if version.language in ("en", "pl", "ro") and lix(whole) > 35:
@@ -105,6 +103,69 @@ def easy_read_findings(service, jargon, allowed):
         if version.stale:
             add("easy_read_stale", "the entry has changed since this was written")
     return found
+
+
+# --- Easy read: one idea a picture, and jargon explained where it is first used -----------
+# (issue 13 item 9).  A point is one picture and the words beside it.  Measurable tests:
+#   - at most MAX_SENTENCES sentences a point (Mencap: one idea a picture, short points);
+#   - no two sentences of a point start with the same three words: "We can help with work.
+#     We can help if you bought something broken." is a list of two things, each its own idea.
+MAX_SENTENCES = 2
+
+
+def _opening(sentence):
+    """A sentence's first three words, leaving out "also" ("We can also help" = "We can help")."""
+    return tuple([w.lower() for w in re.findall(r"[\w'£]+", sentence) if w.lower() != "also"][:3])
+
+
+def more_than_one_idea(said):
+    """Why a point's sentences carry more than one idea (an empty list if they do not)."""
+    reasons = []
+    if len(said) > MAX_SENTENCES:
+        reasons.append(f"{len(said)} sentences beside one picture (at most {MAX_SENTENCES}): "
+                       f"'{said[0]} ...'")
+    openings = [_opening(s) for s in said]
+    for index, opening in enumerate(openings):
+        if len(opening) == 3 and opening in openings[:index]:
+            first = said[openings.index(opening)]
+            reasons.append(f"two sentences start '{' '.join(opening)}', a list of two things: "
+                           f"'{first}' / '{said[index]}'")
+            break
+    return reasons
+
+
+def _term(term):
+    return r"\b" + r"\s+".join(re.escape(w) for w in term.split()) + r"(?:s|'s)?\b"
+
+
+def unexplained_jargon(said, jargon, explained):
+    """The jargon (words or phrases) a point uses without saying what it means.
+
+    A term is explained in the point that first uses it: "An assessment is ...", "Safeguarding
+    means ...", "... This is called a refuge.", or the next sentence "This is a meeting ...".
+    explained collects the terms explained so far, for the points after.
+    """
+    text = " ".join(said)
+    missing = []
+    for term in sorted(jargon):
+        pattern = _term(term)
+        if term in explained or not re.search(pattern, text, re.IGNORECASE):
+            continue
+        defined = re.search(pattern + r",?\s+((who|which|that)\s+)?(is|are|means|helps?)\b", text,
+                            re.IGNORECASE) or re.search(
+            r"\b(called|known as)\b[^.!?]*" + pattern, text, re.IGNORECASE)
+        if not defined:
+            for index, sentence in enumerate(said):
+                if re.search(pattern, sentence, re.IGNORECASE):
+                    after = said[index + 1] if index + 1 < len(said) else ""
+                    defined = re.match(r"(This|That) (is|means)\b", after)
+                    break
+        if defined:
+            explained.add(term)
+        else:
+            missing.append(term)
+    # A longer phrase holds the shorter one ("lasting power of attorney" and "power of attorney").
+    return [t for t in missing if not any(t != o and t in o for o in missing)]
 
 
 def translation_findings(service):
