@@ -7,6 +7,7 @@ lines they are on and in what order, what each page holds, and where the links a
 import collections
 import itertools
 import re
+import unicodedata
 
 from ..pdf.layout import letters, lines, text_of
 from .model import ERROR, Finding, rule
@@ -90,7 +91,8 @@ def _find(page_lines, kind, number, taken):
             in_order = "".join(parts) == wanted and len({item[0] for item in window}) == 1
             if in_order_only and not in_order:
                 continue
-            if not in_order and (any(id(item[1]) in taken for item in window) or not any(
+            if not in_order and (any(id(item[1]) in taken for item in window)
+                                 or sorted("".join(parts)) != sorted(wanted) or not any(
                     "".join(p) == wanted for p in itertools.permutations(parts))):
                 continue
             used.update(span)
@@ -99,6 +101,12 @@ def _find(page_lines, kind, number, taken):
             found.append(([item[1] for item in window], {item[0] for item in window},
                           "".join(parts) == wanted))
     return found
+
+
+def _shown(words, limit=60):
+    """Words as a finding shows them: without bidi controls, cut short."""
+    text = "".join(c for c in text_of(words) if unicodedata.category(c) != "Cf")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _covered(word, links):
@@ -122,7 +130,7 @@ def _overlaps(page):
     [(upper line, lower line, by how much)].  Lines of fewer than five letters are left
     out: a stray Nastaliq letter or two would be taken for a line of its own."""
     found, above = [], None
-    for line in lines(page.words):
+    for line in lines([w for w in page.words if w[3] - w[1] > 0.5]):   # not marks drawn apart
         if len(letters(text_of(line))) < 5:
             continue
         band = _band(line)
@@ -155,7 +163,7 @@ def layout_findings(slug, format, code, layout, service, site, file=""):
         if overlaps:
             upper, lower, by = max(overlaps, key=lambda o: o[2])
             add("print_lines_overlap", f"{where}: {len(overlaps)} line(s) overlap the line below, by up "
-                f"to {by:.1f}pt: {text_of(upper)[:60]!r} and {text_of(lower)[:60]!r}")
+                f"to {by:.1f}pt: {_shown(upper)!r} and {_shown(lower)!r}")
         for seen, shown_as in ((page, "is printed as"), (text_page, "reads back as")):
             if seen is text_page and text_page is page and shown_as == "reads back as":
                 continue
@@ -164,7 +172,7 @@ def layout_findings(slug, format, code, layout, service, site, file=""):
                 _find(body, kind, printed, taken)
             for kind, printed in numbers:
                 for words, on_lines, in_order in _find(body, kind, printed, taken):
-                    read = " / ".join(text_of([w for w in words if w in body[i]]) for i in sorted(on_lines))
+                    read = " / ".join(_shown([w for w in words if w in body[i]]) for i in sorted(on_lines))
                     if not in_order:
                         add("print_phone_order", f"{where}: the {kind} {printed} {shown_as} {read!r}")
                     if len(on_lines) > 1 and seen is page:
@@ -179,18 +187,18 @@ def layout_findings(slug, format, code, layout, service, site, file=""):
         body = text_page.lines()
         if len(pages) > 1 and len(body) <= NEARLY_EMPTY:
             add("print_nearly_empty_page", f"{where} holds only {len(body)} line(s): "
-                + " / ".join(repr(text_of(line)) for line in body))
+                + " / ".join(repr(_shown(line)) for line in body))
         if number < len(pages) and body:
             for count in (1, 2, 3):
                 tail = "".join(sorted(letters(" ".join(text_of(line) for line in body[-count:]))))
                 if tail in labels:
-                    add("print_split_label", f"{where} ends with {text_of(body[-count])!r}; what it "
+                    add("print_split_label", f"{where} ends with {_shown(body[-count])!r}; what it "
                         f"labels is on page {number + 1}")
                     break
         if number > 1 and title:
             margin = collections.Counter(letters(text_of(text_page.margin)))
             if margin & title != title:
                 add("print_running_head", f"{where}: its margin says only "
-                    f"{text_of(lines(text_page.margin)[0] if text_page.margin else [])!r}, "
+                    f"{_shown(lines(text_page.margin)[0] if text_page.margin else [])!r}, "
                     f"not {layout.title!r}")
     return found

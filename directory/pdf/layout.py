@@ -151,7 +151,7 @@ def read_layout(path, labels=()):
             read_back[number].links = _links(page, read_back[number].height)
         if actual:
             with tempfile.NamedTemporaryFile(suffix=".pdf") as drawn:
-                pdf.save(drawn.name)
+                pdf.save(drawn.name, compress_streams=False)
                 layout.pages = _words(drawn.name)[1]
             for page, back in zip(layout.pages, read_back):
                 page.links = back.links
