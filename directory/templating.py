@@ -159,8 +159,12 @@ def clock(value):
     """A time as GOV.UK style writes it in English (9:30am, midday), or the locale's way."""
     hours, minutes = map(int, value.split(":"))
     if str(get_locale() or "en") != "en":
+        from babel.dates import format_skeleton
         from flask_babel import format_time
-        return format_time(datetime.time(hours, minutes), "short")
+        short = format_time(datetime.time(hours, minutes), "short")
+        if re.search(r"[AP]M", short):   # Urdu and Bengali: not Latin AM/PM, their own words
+            return format_skeleton("Bhm", datetime.time(hours, minutes), locale=get_locale())
+        return short
     if (hours, minutes) == (12, 0):
         return _("midday")
     suffix = "am" if hours < 12 else "pm"

@@ -193,6 +193,11 @@ LANGUAGE = Record(
         "endonym": Field(Text(max_length=40), required=True, help="The name in the language"),
         "direction": Field(Choice("ltr", "rtl"), default="ltr"),
         "font": Field(Text(max_length=60), default="Noto Sans"),
+        # Print: how much larger than Latin the script is set to read as large (Nastaliq
+        # and Naskh are small for their size), and the least line height its glyphs need
+        # (the font's ascent plus descent, in em) so that lines never overlap.
+        "print_scale": Field(Number(0.5, 2.0), default=1.0),
+        "print_line_height": Field(Number(1.0, 4.0), default=1.0),
     },
 )
 

@@ -32,7 +32,7 @@ FALLBACK_SITE = Entry(
     address=Entry(line1="", line2=None, town="", postcode=""),
     contact_hours="", areas=[], translations={},
     languages=[Entry(code="en", name="English", endonym="English", direction="ltr",
-                     font="Noto Sans")],
+                     font="Noto Sans", print_scale=1.0, print_line_height=1.0)],
 )
 
 

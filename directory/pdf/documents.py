@@ -24,6 +24,7 @@ from ..siteurl import LOCAL, site_url
 from . import FORMATS
 from .cache import PdfCache, make_key
 from .render import MissingGlyphs, render_pdf
+from .runs import finish
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
 
@@ -32,6 +33,7 @@ def _template_version():
     digest = hashlib.sha256()
     for path in sorted(TEMPLATES.iterdir()):
         digest.update(path.name.encode() + path.read_bytes())
+    digest.update((Path(__file__).parent / "runs.py").read_bytes())   # it changes the HTML too
     return digest.hexdigest()[:12]
 
 
@@ -100,8 +102,23 @@ def _entry(service, format, code):
 
 def _context(format, title, description, qr=qr_data_uri):
     directory = current_app.extensions["directory"]
+    languages = current_app.extensions["languages"]
+    lang = current_language()
     return {"site": directory.site, "format": format, "title": title, "description": description,
-            "qr": qr, "lang": current_language(), "today": datetime.date.today()}
+            "qr": qr, "lang": lang, "today": datetime.date.today(),
+            "direction_of": lambda code: languages[code].direction if code in languages else "ltr",
+            "latin_font": languages[DEFAULT].font, **_sizes(lang)}
+
+
+def _sizes(lang):
+    """`pt` for the print stylesheets' page margins (Jinja): a size in the document's
+    script, print_scale times the Latin one (site.yaml), as the body's are (common.css)."""
+    scale = getattr(lang, "print_scale", 1.0) or 1.0
+    return {"pt": lambda size: f"{round(size * scale, 1):g}pt"}
+
+
+def _finished(html):
+    return finish(html, current_language().direction == "rtl")
 
 
 def leaflet_html(service, format, qr=qr_data_uri):
@@ -114,7 +131,7 @@ def leaflet_html(service, format, qr=qr_data_uri):
         raise NotAvailable(f"'{format}' is not a format: use one of {', '.join(FORMATS)}")
     entry = _entry(service, format, current_language().code)
     context = {**_context(format, entry["title"], entry["service"].summary, qr), **entry}
-    return render_template("print/leaflet.html", **context)
+    return _finished(render_template("print/leaflet.html", **context))
 
 
 def booklet_html(services, format, title=None):
@@ -125,7 +142,7 @@ def booklet_html(services, format, title=None):
     entries = [_entry(service, format, code) for service in services]
     title = title or _("Care and support services")
     context = _context(format, title, ", ".join(e["title"] for e in entries))
-    return render_template("print/booklet.html", entries=entries, **context)
+    return _finished(render_template("print/booklet.html", entries=entries, **context))
 
 
 def fingerprint(service):
