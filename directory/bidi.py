@@ -26,8 +26,19 @@ _TAG = re.compile(r"(<[^>]*>)")
 
 
 def runs(text):
-    """The left-to-right runs in text: [(start, end, run)]."""
-    return [(m.start(), m.end(), m.group()) for m in RUN.finditer(text)]
+    """The left-to-right runs in text: [(start, end, run)].
+
+    A run ends with a closing bracket only when it opened that bracket itself: in
+    "(Deaf club)" the brackets are the sentence's, mirrored right to left with it, and
+    an isolate round "Deaf club)" would leave them facing the same way.
+    """
+    found = []
+    for match in RUN.finditer(text):
+        run, end = match.group(), match.end()
+        while run.endswith(")") and run.count(")") > run.count("("):
+            run, end = run[:-1].rstrip(), end - 1 - (len(run[:-1]) - len(run[:-1].rstrip()))
+        found.append((match.start(), end, run))
+    return found
 
 
 def _rtl():

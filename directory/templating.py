@@ -7,6 +7,7 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
+from markupsafe import Markup
 
 from . import assets, bidi, labels
 from .content.fields import ACCESSIBILITY, DAYS, DELIVERY, PHONE_TYPES
@@ -50,6 +51,7 @@ def init_app(app):
     app.jinja_env.filters.update(
         blocks=text_blocks,
         tel=tel_href,
+        phone_links=phone_links,
         long_date=long_date,
         opening_days=opening_days,
         clock=clock,
@@ -138,6 +140,27 @@ def tel_href(number):
     if digits.startswith("0"):
         digits = "+44" + digits[1:]
     return "tel:" + digits
+
+
+# A UK phone number written in a sentence: 0121 496 0308, 07700 900318, 0808 157 0330, and
+# with Relay UK's prefix 18001 (see content.schema.Phone).
+_PHONE = re.compile(r"(?<![\w+])(?:18001 )?(?:\+44 ?|0)\d{2,4}(?: ?\d{3,6}){1,2}(?!\w)")
+
+
+def phone_links(text):
+    """A sentence with each phone number in it a tel: link (laid out left to right), and the
+    rest isolated as `isolate` does: for easy read, where numbers sit in the words."""
+    out, last = [], 0
+    for match in _PHONE.finditer(text or ""):
+        digits = re.sub(r"\D", "", match.group().removeprefix("18001 ").replace("+44", "0"))
+        if len(digits) not in (10, 11):
+            continue
+        out.append(bidi.isolate(text[last:match.start()]))
+        out.append(Markup('<a class="govuk-link" href="%s" dir="ltr">%s</a>')
+                   % (tel_href(match.group()), match.group()))
+        last = match.end()
+    out.append(bidi.isolate((text or "")[last:]))
+    return Markup("").join(out)
 
 
 def long_date(value):

@@ -1,5 +1,8 @@
 """Rules checked in a real browser: axe-core in Chromium, reflow at 320 px, text at 200%.
 
+One page of every type gets every rule; every other page of every entry, in every
+language, is loaded at 320 px for the reflow rule alone (`reflow_paths`).
+
 Chromium is Debian's (/usr/bin/chromium) driven by Playwright; axe-core comes from the
 npm registry.  The app is served on a free port on 127.0.0.1 for the run.  A missing
 browser, or a page that does not load in time, is a finding, never a crash.
@@ -53,10 +56,29 @@ _AXE_RUN = """async (tags) => {
   return {overflowsAt200, violations: result.violations.map(v => ({id: v.id, impact: v.impact,
     help: v.help, nodes: v.nodes.length, target: v.nodes.length ? String(v.nodes[0].target) : ''}))};
 }"""
-# How wide the page is, if it is wider than the window (0 if not).
+# How wide the page is, if it is wider than the window (0 if not).  The scroll width is
+# not enough: in a right-to-left page, left-to-right text that overflows to the right
+# (English in an Urdu page) is cut off, not scrolled to, and does not count in it.  So
+# every element that reaches past either edge counts too, unless a box it is in scrolls
+# or clips (a table in its own scrolling box, the visually hidden text of GOV.UK).
 _OVERFLOWS = """() => {
-  const width = document.documentElement.scrollWidth;
-  return width > window.innerWidth + 1 ? width : 0;
+  const width = document.documentElement.scrollWidth, inner = window.innerWidth;
+  let left = 0, right = Math.max(width, inner);
+  const clipped = (element) => {
+    for (let e = element.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.width <= 1 || (box.left >= -1 && box.right <= inner + 1)) continue;
+    if (getComputedStyle(element).position === 'fixed' || clipped(element)) continue;
+    left = Math.min(left, box.left);
+    right = Math.max(right, box.right);
+  }
+  const widest = Math.round(right - left);
+  return widest > inner + 1 ? widest : 0;
 }"""
 
 
@@ -77,6 +99,19 @@ def browser_paths(directory):
             paths.append((with_all.slug, "bsl", f"/services/{with_all.slug}/bsl"))
         paths.append((with_all.slug, "web", f"/services/{with_all.slug}/feedback"))
     return paths
+
+
+def reflow_paths(directory):
+    """Every page of every entry that browser_paths does not load: each is loaded at 320 px.
+
+    One page of a type is not enough for reflow: what pushes a page sideways is an entry's
+    own long e-mail or web address, so every entry's pages are loaded, in every language.
+    """
+    from .page_rules import page_paths
+
+    loaded = {path for _, _, path in browser_paths(directory)}
+    return [(entry, format, path) for entry, format, path in page_paths(directory)
+            if entry and path not in loaded]
 
 
 class Browser:
@@ -174,6 +209,31 @@ class Browser:
             add("page_timeout", f"{type(error).__name__}: {str(error).splitlines()[0]}")
         return found
 
+    def reflow_many(self, pages):
+        """Only the reflow rule, at 320 px, on each (url, entry, format, language, label)."""
+        return self.loop.run_until_complete(self._reflow_many(list(pages)))
+
+    async def _reflow_many(self, pages):
+        waiting, found = pages[::-1], {}
+
+        async def work(tab):
+            if tab.viewport_size != NARROW:
+                await tab.set_viewport_size(NARROW)
+            while waiting:
+                url, entry, format, language, label = page = waiting.pop()
+                try:
+                    await tab.goto(url, timeout=TIMEOUT_MS, wait_until="load")
+                    width = await tab.evaluate(_OVERFLOWS)
+                    found[page] = [Finding("page_reflow_320", entry, format, language,
+                                           f"{label}: the page is {width} px wide in a 320 px window")
+                                   ] if width else []
+                except Exception as error:  # Playwright's timeout and navigation errors
+                    found[page] = [Finding("page_timeout", entry, format, language,
+                                           f"{label}: {type(error).__name__}: {str(error).splitlines()[0]}")]
+
+        await asyncio.gather(*(work(tab) for tab in self.tabs))
+        return [finding for page in pages for finding in found[page]]
+
     def close(self):
         async def stop():
             await self.browser.close()
@@ -211,12 +271,14 @@ def browser_findings(app, languages, progress=None):
     except Exception as error:
         return [Finding("browser_unavailable", "", "web", "", f"{type(error).__name__}: {error}")]
     served = Served(app)
+
+    def pages(paths):
+        return [(served.url + (path if code == "en" else f"/{code}{path}"), entry, format, code,
+                 path if code == "en" else f"/{code}{path}") for entry, format, path in paths for code in languages]
+
     try:
-        return browser.check_many(
-            [(served.url + (path if code == "en" else f"/{code}{path}"), entry, format, code,
-              path if code == "en" else f"/{code}{path}")
-             for entry, format, path in browser_paths(directory) for code in languages],
-            progress)
+        return (browser.check_many(pages(browser_paths(directory)), progress)
+                + browser.reflow_many(pages(reflow_paths(directory))))
     finally:
         browser.close()
         served.close()
