@@ -7,11 +7,13 @@ request for /pl/..., or `in_language(app, "pl")` from the command line).
 import base64
 import datetime
 import hashlib
+import io
 import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import pikepdf
 import segno
 from flask import current_app, g, render_template
 from flask_babel import force_locale
@@ -260,9 +262,24 @@ def check_printable(services, code):
         raise MissingGlyphs(f"{file}: {field}: {message}")
 
 
-def _checked_pdf(html, services, code):
+def _checked_pdf(html, services, code, links=None):
     check_printable(services, code)
-    return render_pdf(html, TEMPLATES)
+    data = render_pdf(html, TEMPLATES)
+    return _described_links(data, links) if links else data
+
+
+def _described_links(data, names):
+    """The PDF data with each link to a place in it described by what it links to (a
+    service's name), not by the place's id, which WeasyPrint gives as its /Contents."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                name = names.get(str(annotation.get("/Contents", "")))
+                if annotation.get("/Subtype") == "/Link" and name:
+                    annotation.Contents = pikepdf.String(name)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def leaflet_pdf(service, format):
@@ -289,6 +306,7 @@ def booklet_pdf(services, format, title=None, key=None):
     code = current_language().code
     services = booklet_services(services)
     key = key or pdf_key(services, format, code)
+    names = {f"service-{s.slug}": _entry(s, format, code)["title"] for s in services}
     path = pdf_cache().get_or_make(
-        key, lambda: _checked_pdf(booklet_html(services, format, title), services, code))
+        key, lambda: _checked_pdf(booklet_html(services, format, title), services, code, names))
     return path, key
