@@ -113,10 +113,11 @@ def _context(format, title, description, qr=qr_data_uri):
 
 
 def _sizes(lang):
-    """`pt` for the print stylesheets' page margins (Jinja): a size in the document's
-    script, print_scale times the Latin one (site.yaml), as the body's are (common.css)."""
-    scale = getattr(lang, "print_scale", 1.0) or 1.0
-    return {"pt": lambda size: f"{round(size * scale, 1):g}pt"}
+    """`head_room(size, usual)` for the print stylesheets (Jinja): the top margin, in mm,
+    that holds two lines of a running head of that size in the document's script (its
+    print_line_height in site.yaml; Noto Sans is 1.36 em tall), and at least usual."""
+    tall = max(getattr(lang, "print_line_height", 1.0) or 1.0, 1.4)
+    return {"head_room": lambda size, usual: f"{max(usual, round(2 * size * tall * 25.4 / 72 + 6)):g}mm"}
 
 
 def _finished(html):
