@@ -198,7 +198,8 @@ def layout_findings(slug, format, code, layout, service, site, file=""):
         if number > 1 and title:
             margin = collections.Counter(letters(text_of(text_page.margin)))
             if margin & title != title:
-                add("print_running_head", f"{where}: its margin says only "
-                    f"{_shown(lines(text_page.margin)[0] if text_page.margin else [])!r}, "
-                    f"not {layout.title!r}")
+                head = _shown(lines(text_page.margin)[0]) if text_page.margin else ""
+                add("print_running_head", f"{where}: no running head names {layout.title!r}" if not
+                    margin & title else f"{where}: the running head {head!r} holds only part of "
+                    f"{layout.title!r} (the rest is cut off or runs into the body)")
     return found
