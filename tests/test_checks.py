@@ -321,6 +321,7 @@ def test_every_rule_has_a_test():
         "page_text_200", "page_timeout", "browser_unavailable"}
     tested |= {"print_lines_overlap", "print_phone_order", "print_broken_number", "print_nearly_empty_page",
                "print_split_label", "print_running_head", "print_link_not_clickable"}
+    tested |= {"pdf_text_readback", "pdf_untagged_content", "pdf_figure_bbox"}   # test_pdf_readback, test_pdf_tags
     tested |= {"bidi_not_isolated"}   # test_bidi
     assert set(RULES) == tested
 

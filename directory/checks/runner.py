@@ -126,7 +126,7 @@ def _check_pdf(job):
     The facts are remembered under the PDF's cache key (everything it is made from), so
     a leaflet is made and read again only when its entry, language or templates change.
     """
-    from ..pdf.documents import in_language, leaflet_pdf, pdf_cache, pdf_key
+    from ..pdf.documents import in_language, leaflet_html, leaflet_pdf, pdf_cache, pdf_key
     from ..pdf.inspect import READER_VERSION, read_pdf
 
     slug, format, code = job
@@ -139,10 +139,13 @@ def _check_pdf(job):
                 path, key = leaflet_pdf(service, format)
                 facts = read_pdf(path)
                 cache.put_facts(key, READER_VERSION, facts.to_json())
+            # What the PDF must read back as: its print HTML's paragraphs (a QR code is a
+            # picture, so the same one for all does not change them).
+            paragraphs = pdf_rules.source_paragraphs(leaflet_html(service, format, qr=_same_qr))
     except Exception as error:  # a PDF that cannot be made or read is a finding, not a crash
         return pdf_rules.pdf_findings(slug, format, code, error=f"{type(error).__name__}: {error}",
                                       file=service.source)
-    return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source)
+    return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source, paragraphs=paragraphs)
 
 
 def _check_print_layout(job):

@@ -25,7 +25,7 @@ from ..i18n import DEFAULT, current_language
 from ..siteurl import LOCAL, site_url
 from . import FORMATS
 from .cache import PdfCache, make_key
-from .render import MissingGlyphs, render_pdf
+from .render import RENDER_VERSION, MissingGlyphs, render_pdf
 from .runs import finish
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
@@ -171,7 +171,7 @@ def fingerprint(service):
 def pdf_key(services, format, code):
     """The cache key of a leaflet or booklet: content, format, language, template version."""
     directory = current_app.extensions["directory"]
-    return make_key(TEMPLATE_VERSION, format, code, site_url(),
+    return make_key(TEMPLATE_VERSION + RENDER_VERSION, format, code, site_url(),
                     directory.site_fingerprint, *(f"{s.slug}:{fingerprint(s)}" for s in services))
 
 
