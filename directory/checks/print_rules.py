@@ -128,7 +128,9 @@ def _band(line):
 def _overlaps(page):
     """Lines whose boxes (each its font's ascent to descent) overlap the next line's:
     [(upper line, lower line, by how much)].  Lines of fewer than five letters are left
-    out: a stray Nastaliq letter or two would be taken for a line of its own."""
+    out: a stray Nastaliq letter or two would be taken for a line of its own.  An overlap
+    of a twentieth of a line's box or less (at least 1pt) is within what the middle of
+    cascading letters' boxes can say about where a line is."""
     found, above = [], None
     for line in lines([w for w in page.words if w[3] - w[1] > 0.5]):   # not marks drawn apart
         if len(letters(text_of(line))) < 5:
@@ -136,7 +138,8 @@ def _overlaps(page):
         band = _band(line)
         if above is not None:
             (x0, _, x1, bottom), upper = above
-            if min(x1, band[2]) - max(x0, band[0]) > 0.5 and bottom - band[1] > 1.0:
+            least = max(1.0, 0.05 * min(bottom - above[0][1], band[3] - band[1]))
+            if min(x1, band[2]) - max(x0, band[0]) > 0.5 and bottom - band[1] > least:
                 found.append((upper, line, bottom - band[1]))
         above = band, line
     return found

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -38,9 +39,24 @@ class Page:
     words: list = field(default_factory=list)
     links: list = field(default_factory=list)
 
+    @cached_property
+    def _margin_ids(self):
+        """The words in the margins: every line whose middle is there, and the lines set
+        close under a running head (one that wraps to a second line)."""
+        found, above = set(), None
+        for line in lines(self.words):
+            top, bottom = min(w[2] for w in line), max(w[4] for w in line)
+            middle = (top + bottom) / 2
+            if (middle < TOP_MARGIN or middle > self.height - FOOT_MARGIN
+                    or (above is not None and top - above < 0.25 * (bottom - top))):
+                found.update(id(word) for word in line)
+                above = bottom if middle < self.height - FOOT_MARGIN else None
+            else:
+                above = None
+        return found
+
     def in_margin(self, word):
-        middle = (word[2] + word[4]) / 2
-        return middle < TOP_MARGIN or middle > self.height - FOOT_MARGIN
+        return id(word) in self._margin_ids
 
     @property
     def body(self):
