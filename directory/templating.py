@@ -156,8 +156,9 @@ def phone_links(text):
         if len(digits) not in (10, 11):
             continue
         out.append(bidi.isolate(text[last:match.start()]))
-        out.append(Markup('<a class="govuk-link" href="%s" dir="ltr">%s</a>')
-                   % (tel_href(match.group()), match.group()))
+        prefix, number = match.group().rpartition("18001 ")[1:]
+        out.append(Markup('<a class="govuk-link" href="%s" dir="ltr">%s<span class="app-nowrap">%s</span></a>')
+                   % (tel_href(match.group()), prefix, number))
         last = match.end()
     out.append(bidi.isolate((text or "")[last:]))
     return Markup("").join(out)

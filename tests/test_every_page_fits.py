@@ -72,6 +72,8 @@ def test_the_six_easy_read_pages_fit_and_are_flagged_with_the_old_style(app, bro
 
 def test_phone_numbers_on_easy_read_pages_are_tel_links(client):
     html = client.get("/services/brackenford-deaf-centre/easy-read").get_data(as_text=True)
-    assert '<a class="govuk-link" href="tel:+441214960318" dir="ltr">0121 496 0318</a>' in html
+    assert ('<a class="govuk-link" href="tel:+441214960318" dir="ltr">'
+            '<span class="app-nowrap">0121 496 0318</span></a>') in html
+    assert 'href="tel:1800101214960318" dir="ltr">18001 <span class="app-nowrap">0121 496 0318</span></a>' in html
     urdu = client.get("/ur/services/brackenford-deaf-centre/easy-read").get_data(as_text=True)
-    assert 'href="tel:+447700900318" dir="ltr">07700 900318</a>' in urdu
+    assert 'href="tel:+447700900318" dir="ltr"><span class="app-nowrap">07700 900318</span></a>' in urdu

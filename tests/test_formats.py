@@ -1,5 +1,6 @@
 """Every entry in every format: translations, easy read, BSL video, PDFs, packs, and bad input."""
 
+import re
 import shutil
 import subprocess
 
@@ -109,7 +110,7 @@ def test_easy_read_page(client, app):
     easy = app.extensions["directory"].services[TRANSLATED].easy_read
     for point in easy.points:
         assert f'alt="{point.alt}"' in page
-        assert point.sentences[0] in page
+        assert point.sentences[0] in re.sub(r'<a class="govuk-link" href="tel:[^"]*" dir="ltr">|<span class="app-nowrap">|</span></a>', "", page)
     assert "OpenMoji" in page and "CC BY-SA 4.0" in page
     with client.get(f"/pictures/{easy.points[0].picture.code}.svg") as response:
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -94,7 +94,10 @@ def fetch_versions(client, languages, path):
     versions = []
     for code in languages:
         url = path if code == "en" else f"/{code}{path}"
-        response = client.get(url)
+        # A request made inside an app context (a command's) shares it, and Flask-Babel keeps
+        # the locale it first worked out there: the Urdu page got English dates. Each its own.
+        with client.application.app_context():
+            response = client.get(url)
         versions.append((code, url, response.status_code,
                          response.get_data(as_text=True) if response.status_code == 200 else ""))
     return versions
