@@ -99,14 +99,13 @@ def readback_problem(paragraphs, facts):
     for number, page in enumerate(facts.pdftotext.split("\f")):
         page = _unbroken(page)
         heads = [_unbroken(text) for text in (facts.artifacts[number] if number < len(facts.artifacts) else [])]
-        cut = True
-        while cut:      # the page number and running head, before or after the page's text
-            cut = False
-            for head in heads:
-                if head and page.startswith(head):
-                    page, cut = page[len(head):], True
-                elif head and page.endswith(head):
-                    page, cut = page[:-len(head)], True
+        heads = [head for head in heads if head]
+        while heads:    # the page number and running head, before or after the page's text, once each
+            head = next((h for h in heads if page.startswith(h) or page.endswith(h)), None)
+            if head is None:
+                break
+            heads.remove(head)
+            page = page[len(head):] if page.startswith(head) else page[:-len(head)]
         pages.append(page)
     for reader, joined in (("pdftotext", "".join(pages)), ("the tagged text", _unbroken(facts.tagged_text))):
         text = facts.pdftotext if reader == "pdftotext" else facts.tagged_text

@@ -9,8 +9,13 @@ broken pieces, and right to left text comes back in the order it is drawn, not r
   one per line of each inline run) is marked with its `/ActualText`, the box's own
   text in logical order, beside its `/MCID` (ISO 32000-1 14.9.4).  poppler's
   `pdftotext`, screen readers and the structure tree's readers then take that text
-  instead of guessing it from the glyphs.  It extends WeasyPrint's `Stream.marked`,
-  so it is tied to the pinned version: importing this module fails loudly on another.
+  instead of guessing it from the glyphs.  Right to left documents are the exception
+  that poppler forces: it expects text in the order it is drawn and turns right to left
+  lines round itself, so there a run's marked content says it in drawn order (with
+  direction marks round spaces and brackets, which the checks ignore), and `finish()`
+  gives its structure element the text in reading order, which is what the tagged text
+  and a screen reader read.  It extends WeasyPrint's `Stream.marked`, so it is tied to
+  the pinned version: importing this module fails loudly on another.
 * `finish(pdf)`, after WeasyPrint (item 5): the page numbers and running heads (CSS
   margin boxes), whose marked content WeasyPrint leaves hanging off the structure tree,
   become pagination artifacts; list bullets drawn outside any marked content become
