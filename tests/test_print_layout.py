@@ -303,3 +303,16 @@ def test_booklet_contents_links_are_described_by_the_service_names(app, code):
     assert described and set(described) == set(names)
     assert not [d for d in described if d.startswith("service-")]
 
+
+
+def test_a_leaflet_whose_last_pages_fall_badly_is_made_with_another_ending(app):
+    """Urdu large print of the deaf centre: ended the usual way, its languages are left
+    alone on a page before the QR codes; leaflet_pdf makes it with an ending that fits."""
+    service = app.extensions["directory"].services["brackenford-deaf-centre"]
+    with in_language(app, "ur"):
+        usual = render_pdf(leaflet_html(service, "large-print"), TEMPLATES)
+        path, _ = documents.leaflet_pdf(service, "large-print")
+    assert documents._nearly_empty_page(usual)
+    assert not documents._nearly_empty_page(path.read_bytes())
+    for number, page in enumerate(read_layout(path).pages, 1):
+        assert len(lines(page.body)) > 3, f"page {number} is nearly empty"

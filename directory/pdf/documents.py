@@ -9,6 +9,9 @@ import datetime
 import hashlib
 import io
 import os
+import re
+import subprocess
+import tempfile
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -263,10 +266,40 @@ def check_printable(services, code):
         raise MissingGlyphs(f"{file}: {field}: {message}")
 
 
+# Ways to end a leaflet (print/common.css): the QR codes with the date it was checked (and,
+# by default, the languages when there is one QR code), only with the date, always with
+# the languages too, or that with the QR codes side by side.  Which one leaves no page
+# nearly empty depends on where the pages fall, so the default is made first and the
+# others only when it leaves one.
+ENDINGS = ("", "tail-short", "tail-long", "tail-long tail-compact")
+NEARLY_EMPTY = 3     # lines of text, as checks/print_rules.py counts them
+
+
 def _checked_pdf(html, services, code, links=None):
     check_printable(services, code)
-    data = render_pdf(html, TEMPLATES)
+    data = None
+    for ending in ENDINGS:
+        made = render_pdf(html.replace('<body class="', f'<body class="{ending} ', 1) if ending else html,
+                          TEMPLATES)
+        data = data or made
+        if not _nearly_empty_page(made):
+            data = made
+            break
     return _described_links(data, links) if links else data
+
+
+def _nearly_empty_page(data):
+    """Whether a page of a PDF of several holds no more than NEARLY_EMPTY lines of text
+    besides its running head and page number (read back with pdftotext)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        text = subprocess.run(["pdftotext", "-layout", pdf.name, "-"], capture_output=True,
+                              check=True, timeout=60).stdout.decode("utf-8", "replace")
+    pages = [[line for line in page.splitlines() if re.search(r"\w", line)]
+             for page in text.split("\f") if page.strip()]
+    return len(pages) > 1 and any(
+        len(lines) - 1 - (number > 0) <= NEARLY_EMPTY for number, lines in enumerate(pages))
 
 
 def _described_links(data, names):
