@@ -112,15 +112,25 @@ def _context(format, title, description, qr=qr_data_uri):
     return {"site": directory.site, "format": format, "title": title, "description": description,
             "qr": qr, "lang": lang, "today": datetime.date.today(),
             "direction_of": lambda code: languages[code].direction if code in languages else "ltr",
-            "latin_font": languages[DEFAULT].font, **_sizes(lang)}
+            "latin_font": languages[DEFAULT].font, **_sizes(format, lang)}
 
 
-def _sizes(lang):
-    """`head_room(size, usual)` for the print stylesheets (Jinja): the top margin, in mm,
-    that holds two lines of a running head of that size in the document's script (its
-    print_line_height in site.yaml; Noto Sans is 1.36 em tall), and at least usual."""
+# The running head of each format: its size (pt, print/*.css) and the least top margin (mm).
+RUNNING_HEAD = {"standard": (11, 20), "easy-read": (16, 20), "large-print": (18, 26)}
+
+
+def top_margin(format, lang):
+    """The top margin (mm) of a leaflet's pages after the first: room for two lines of its
+    running head in the language's script (print_line_height in site.yaml; Noto Sans is
+    1.36 em tall), 5 mm above them, and at least the format's usual margin.  Everything
+    above it on a page is the running head (for the checks: `pdf/layout.py`)."""
+    size, usual = RUNNING_HEAD[format]
     tall = max(getattr(lang, "print_line_height", 1.0) or 1.0, 1.4)
-    return {"head_room": lambda size, usual: f"{max(usual, round(2 * size * tall * 25.4 / 72 + 6)):g}mm"}
+    return max(usual, round(2 * size * tall * 25.4 / 72 + 6))
+
+
+def _sizes(format, lang):
+    return {"top_margin": top_margin(format, lang) if format in RUNNING_HEAD else 20}
 
 
 def _finished(html):
