@@ -142,7 +142,8 @@ def _nearest(paragraph, text):
 def pdf_findings(slug, format, code, facts=None, error=None, file="", paragraphs=None):
     """Findings for one PDF from the facts read out of it (or the error making it).
 
-    paragraphs: the leaflet's source_paragraphs(), for the read-back rule."""
+    paragraphs: the leaflet's source_paragraphs(), for the read-back rule; without them the
+    rule takes what was found when the PDF was read (facts.readback)."""
     shown = FORMAT_NAMES[format]
     if error is not None:
         return [Finding("pdf_unreadable", slug, shown, code, error, file)]
@@ -176,10 +177,9 @@ def pdf_findings(slug, format, code, facts=None, error=None, file="", paragraphs
             add("print_serif", ", ".join(facts.serif_fonts))
     if facts.misaligned:
         add("print_alignment", "; ".join(facts.misaligned))
-    if paragraphs is not None:
-        problem = readback_problem(paragraphs, facts)
-        if problem:
-            add("pdf_text_readback", problem)
+    problem = readback_problem(paragraphs, facts) if paragraphs is not None else facts.readback
+    if problem:
+        add("pdf_text_readback", problem)
     if facts.untagged:
         add("pdf_untagged_content", "; ".join(facts.untagged))
     if facts.figure_boxes:

@@ -138,14 +138,15 @@ def _check_pdf(job):
             if facts is None:
                 path, key = leaflet_pdf(service, format)
                 facts = read_pdf(path)
+                # What the PDF must read back as: its print HTML's paragraphs (a QR code is
+                # a picture, so the same one for all does not change them).
+                paragraphs = pdf_rules.source_paragraphs(leaflet_html(service, format, qr=_same_qr))
+                facts.readback = pdf_rules.readback_problem(paragraphs, facts) or ""
                 cache.put_facts(key, READER_VERSION, facts.to_json())
-            # What the PDF must read back as: its print HTML's paragraphs (a QR code is a
-            # picture, so the same one for all does not change them).
-            paragraphs = pdf_rules.source_paragraphs(leaflet_html(service, format, qr=_same_qr))
     except Exception as error:  # a PDF that cannot be made or read is a finding, not a crash
         return pdf_rules.pdf_findings(slug, format, code, error=f"{type(error).__name__}: {error}",
                                       file=service.source)
-    return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source, paragraphs=paragraphs)
+    return pdf_rules.pdf_findings(slug, format, code, facts, file=service.source)
 
 
 def _check_print_layout(job):
@@ -154,7 +155,8 @@ def _check_print_layout(job):
     The layout (`pdf/layout.py`) is remembered under the PDF's cache key like the facts
     `_check_pdf` reads; a PDF that cannot be made or read is `_check_pdf`'s finding.
     """
-    from ..pdf.documents import in_language, leaflet_html, leaflet_pdf, pdf_cache, pdf_key
+    from ..i18n import current_language
+    from ..pdf.documents import in_language, leaflet_html, leaflet_pdf, pdf_cache, pdf_key, top_margin
     from ..pdf.layout import READER_VERSION, Layout, html_labels, read_layout
 
     slug, format, code = job
@@ -166,7 +168,8 @@ def _check_print_layout(job):
             remembered = cache.get_facts(key, READER_VERSION)
             if remembered is None:
                 path, key = leaflet_pdf(service, format)
-                layout = read_layout(path, html_labels(leaflet_html(service, format, qr=_same_qr)))
+                layout = read_layout(path, html_labels(leaflet_html(service, format, qr=_same_qr)),
+                                     top=top_margin(format, current_language()))
                 cache.put_facts(key, READER_VERSION, layout.to_json())
             else:
                 layout = Layout.from_json(remembered)

@@ -50,6 +50,10 @@ class PdfFacts:
     # Each page's artifacts' text (page numbers, running heads), which pdftotext puts
     # between the pages' text.
     artifacts: list = field(default_factory=list)
+    # What pdf_rules.readback_problem found against the print HTML's paragraphs when the
+    # PDF was read ("" for nothing), remembered with the facts so that a repeat check
+    # makes no print HTML; None when nobody compared.
+    readback: str | None = None
 
     @property
     def smallest_font_size(self):

@@ -38,6 +38,7 @@ class Page:
     height: float
     words: list = field(default_factory=list)
     links: list = field(default_factory=list)
+    top: float = TOP_MARGIN     # where the body starts: lower on pages with a running head
 
     @cached_property
     def _margin_ids(self):
@@ -47,7 +48,7 @@ class Page:
         for line in lines(self.words):
             top, bottom = min(w[2] for w in line), max(w[4] for w in line)
             middle = (top + bottom) / 2
-            if (middle < TOP_MARGIN or middle > self.height - FOOT_MARGIN
+            if (middle < self.top or middle > self.height - FOOT_MARGIN
                     or (above is not None and top - above < 0.25 * (bottom - top))):
                 found.update(id(word) for word in line)
                 above = bottom if middle < self.height - FOOT_MARGIN else None
@@ -145,8 +146,10 @@ def _split(word):
              round(x0 + match.end() * share, 2), y1] for match in re.finditer(r"\S+", text)]
 
 
-def read_layout(path, labels=()):
-    """The Layout of the PDF at path (labels: the headings and <dt> of its print HTML).
+def read_layout(path, labels=(), top=None):
+    """The Layout of the PDF at path (labels: the headings and <dt> of its print HTML;
+    top: the top margin in mm of its pages after the first, above which is the running
+    head, from `pdf.documents.top_margin`).
 
     Where the text carries /ActualText (`tagging.py`), pdftotext reads each run back
     whole, in the order it was written: that is `read_back`; `pages` is then read from a
@@ -175,6 +178,9 @@ def read_layout(path, labels=()):
             layout.read_back = read_back
         else:
             layout.pages = read_back
+    if top is not None:
+        for page in layout.pages[1:] + layout.read_back[1:]:
+            page.top = max(top * MM, TOP_MARGIN)
     return layout
 
 
