@@ -229,6 +229,7 @@ def _rewrite(pdf, page, owners, dangling, right_to_left):
         elif op == "EMC" and opened and opened.pop():
             instructions.append(pikepdf.ContentStreamInstruction([], operator))
     if right_to_left:
+        changed = _said_by_line(instructions, logical) or changed
         said = [index for index, i in enumerate(instructions) if str(i.operator) == "BDC"
                 and len(i.operands) > 1 and i.operands[0] == pikepdf.Name.Span
                 and isinstance(i.operands[1], pikepdf.Dictionary) and "/ActualText" in i.operands[1]]
@@ -252,6 +253,59 @@ def _rewrite(pdf, page, owners, dangling, right_to_left):
     for owner, mcids in texts.values():
         if any(mcid in logical for mcid in mcids):
             owner.ActualText = pikepdf.String("".join(logical.get(m, "") for m in mcids))
+
+
+def _said_by_line(instructions, logical):
+    """Right to left pages: each line's runs said whole by the first run drawn, the others
+    saying nothing; True if any line has more than one run.
+
+    poppler puts a run's /ActualText where the run's first glyph is drawn, raised or
+    lowered as that glyph is (Nastaliq letters step up and down along a line), so a run
+    that starts high is taken for a line of its own and read out of order: in an Urdu
+    line broken by "(refuge)", its last two words came back before it.  Said by one run,
+    the line stays one.  The runs of a line are the marked content with an /MCID drawn
+    one after another at one baseline (the `Tm` WeasyPrint starts each with); their
+    texts, in drawn order, are joined left to right, as poppler expects.  Their
+    structure elements keep each run's own text in reading order: logical ({MCID: text})
+    gains the runs that had it only in their marked content (left to right runs)."""
+    runs, current, depth = [], None, 0
+    for index, instruction in enumerate(instructions):
+        op = str(instruction.operator)
+        if op in ("BDC", "BMC"):
+            depth += 1
+            properties = instruction.operands[1] if op == "BDC" and len(instruction.operands) > 1 else None
+            if (current is None and isinstance(properties, pikepdf.Dictionary)
+                    and "/MCID" in properties and "/ActualText" in properties):
+                current = [index, None, None, depth]
+        elif op == "EMC":
+            if current is not None and depth == current[3]:
+                runs.append(current)
+                current = None
+            depth -= 1
+        elif op == "Tm" and current is not None and current[1] is None:
+            current[1], current[2] = float(instruction.operands[4]), float(instruction.operands[5])
+    lines, changed = [], False
+    for run in runs:
+        if run[1] is None:
+            continue
+        if lines and abs(lines[-1][-1][2] - run[2]) < 0.01:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    for line in lines:
+        if len(line) < 2:
+            continue
+        said = "".join(str(instructions[run[0]].operands[1].ActualText)
+                       for run in sorted(line, key=lambda run: run[1]))
+        for number, run in enumerate(line):
+            properties = instructions[run[0]].operands[1]
+            logical.setdefault(int(properties.MCID), str(properties.ActualText))
+            properties = pikepdf.Dictionary({**{k: v for k, v in properties.items()},
+                                             "/ActualText": pikepdf.String(said if number == 0 else "")})
+            instructions[run[0]] = pikepdf.ContentStreamInstruction(
+                [instructions[run[0]].operands[0], properties], pikepdf.Operator("BDC"))
+        changed = True
+    return changed
 
 
 def finish(data):
