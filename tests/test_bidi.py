@@ -134,3 +134,22 @@ def test_directory_check_flags_pages_and_leaflets_made_without_isolating(tmp_pat
     assert ("web", "ur") in where and ("web", "ar") in where
     assert {format for format, code in where if code in RTL} >= {"web", "standard-print", "large-print"}, where
     assert not {code for format, code in where} - set(RTL)
+
+
+def test_the_accessibility_statement_with_problems_listed_passes_in_urdu_and_arabic(db_app):
+    """The statement lists the last check's problems by their English titles: they were laid
+    out right to left on /ur/ and /ar/ (found by `directory check`, not by the pages above,
+    which were made before any check had been saved)."""
+    from directory.checks.model import Finding, Report
+    from directory.cli import _save_latest
+
+    report = Report()
+    report.findings = [Finding("print_nearly_empty_page", "form-friends", "large-print", "ur", "page 2"),
+                       Finding("pdf_text_readback", "form-friends", "standard-print", "ur", "x")]
+    with db_app.app_context():
+        _save_latest(db_app, report)
+    client = db_app.test_client()
+    for code in ("ur", "ar"):
+        html = client.get(f"/{code}/accessibility").get_data(as_text=True)
+        assert "A printed page holds only a few lines" in html
+        assert check_bidi(html) == [], code
