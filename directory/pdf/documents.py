@@ -288,7 +288,10 @@ NEARLY_EMPTY = 3     # lines of text, as checks/print_rules.py counts them
 def _checked_pdf(html, services, code, links=None):
     check_printable(services, code)
     data = None
+    right_to_left = current_language().direction == "rtl"
     for ending in ENDINGS:
+        if right_to_left and "tail-compact" in ending:
+            continue    # poppler reads two captions side by side in right-to-left text line by line, interleaved
         made = render_pdf(html.replace('<body class="', f'<body class="{ending} ', 1) if ending else html,
                           TEMPLATES)
         data = data or made

@@ -42,14 +42,15 @@ class Page:
 
     @cached_property
     def _margin_ids(self):
-        """The words in the margins: every line whose middle is there, and the lines set
-        close under a running head (one that wraps to a second line)."""
-        found, above = set(), None
+        """The words in the margins: every line whose middle is there and, where the top
+        margin is not known (a PDF read without it), the lines set close under a running
+        head (one that wraps to a second line)."""
+        found, above, guess = set(), None, self.top == TOP_MARGIN
         for line in lines(self.words):
             top, bottom = min(w[2] for w in line), max(w[4] for w in line)
             middle = (top + bottom) / 2
             if (middle < self.top or middle > self.height - FOOT_MARGIN
-                    or (above is not None and top - above < 0.25 * (bottom - top))):
+                    or (guess and above is not None and top - above < 0.25 * (bottom - top))):
                 found.update(id(word) for word in line)
                 above = bottom if middle < self.height - FOOT_MARGIN else None
             else:

@@ -11,8 +11,10 @@ from .tagging import actual_text, finish
 
 _fonts = FontConfiguration()
 # A PDF made by other code is another PDF: part of the PDF cache's key (documents.pdf_key).
+# documents.py chooses how a leaflet ends and runs.py marks its runs, so they count too.
 RENDER_VERSION = hashlib.sha256(b"".join(
-    (Path(__file__).parent / name).read_bytes() for name in ("render.py", "tagging.py"))).hexdigest()[:12]
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("render.py", "tagging.py", "documents.py", "runs.py"))).hexdigest()[:12]
 _RIGHT_TO_LEFT = re.compile(r"<html[^>]*\sdir=[\"']?rtl", re.I)
 
 

@@ -229,7 +229,7 @@ def _rewrite(pdf, page, owners, dangling, right_to_left):
         elif op == "EMC" and opened and opened.pop():
             instructions.append(pikepdf.ContentStreamInstruction([], operator))
     if right_to_left:
-        changed = _said_by_line(instructions, logical) or changed
+        changed = _said_by_line(instructions, logical, owners) or changed
         said = [index for index, i in enumerate(instructions) if str(i.operator) == "BDC"
                 and len(i.operands) > 1 and i.operands[0] == pikepdf.Name.Span
                 and isinstance(i.operands[1], pikepdf.Dictionary) and "/ActualText" in i.operands[1]]
@@ -255,7 +255,23 @@ def _rewrite(pdf, page, owners, dangling, right_to_left):
             owner.ActualText = pikepdf.String("".join(logical.get(m, "") for m in mcids))
 
 
-def _said_by_line(instructions, logical):
+# Structure types that sit inside a line; a line belongs to the nearest one that is not.
+# WeasyPrint tags an inline element such as <bdi> NonStruct; a list item's bullet (Lbl) and
+# its words (LBody) share its lines.
+_INLINE = {"/Span", "/NonStruct", "/Link", "/Quote", "/Code", "/Em", "/Strong", "/Reference", "/Note",
+           "/Annot", "/Ruby", "/Warichu", "/BibEntry", "/Lbl", "/LBody"}
+
+
+def _block_of(owner):
+    """The objgen of the block-level structure element owner is in (a paragraph, a heading)."""
+    for _ in range(50):
+        if not isinstance(owner, pikepdf.Dictionary) or str(owner.get("/S")) not in _INLINE:
+            break
+        owner = owner.get("/P")
+    return owner.objgen if isinstance(owner, pikepdf.Dictionary) else None
+
+
+def _said_by_line(instructions, logical, owners):
     """Right to left pages: each line's runs said whole by the first run drawn, the others
     saying nothing; True if any line has more than one run.
 
@@ -264,7 +280,8 @@ def _said_by_line(instructions, logical):
     that starts high is taken for a line of its own and read out of order: in an Urdu
     line broken by "(refuge)", its last two words came back before it.  Said by one run,
     the line stays one.  The runs of a line are the marked content with an /MCID drawn
-    one after another at one baseline (the `Tm` WeasyPrint starts each with); their
+    one after another at one baseline (the `Tm` WeasyPrint starts each with) in one
+    block-level structure element (two captions side by side are two lines); their
     texts, in drawn order, are joined left to right, as poppler expects.  Their
     structure elements keep each run's own text in reading order: logical ({MCID: text})
     gains the runs that had it only in their marked content (left to right runs)."""
@@ -276,7 +293,9 @@ def _said_by_line(instructions, logical):
             properties = instruction.operands[1] if op == "BDC" and len(instruction.operands) > 1 else None
             if (current is None and isinstance(properties, pikepdf.Dictionary)
                     and "/MCID" in properties and "/ActualText" in properties):
-                current = [index, None, None, depth]
+                mcid = int(properties.MCID)
+                owner = owners[mcid] if mcid < len(owners) else None
+                current = [index, None, None, depth, _block_of(owner)]
         elif op == "EMC":
             if current is not None and depth == current[3]:
                 runs.append(current)
@@ -288,7 +307,7 @@ def _said_by_line(instructions, logical):
     for run in runs:
         if run[1] is None:
             continue
-        if lines and abs(lines[-1][-1][2] - run[2]) < 0.01:
+        if lines and abs(lines[-1][-1][2] - run[2]) < 0.01 and lines[-1][-1][4] == run[4] is not None:
             lines[-1].append(run)
         else:
             lines.append([run])
