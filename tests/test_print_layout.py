@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 import weasyprint
 
+from directory.i18n import current_language
 from directory.pdf import documents
 from directory.pdf.documents import TEMPLATES, booklet_html, in_language, leaflet_html
 from directory.pdf.layout import MM, lines, read_layout, text_of
@@ -312,7 +313,8 @@ def test_a_leaflet_whose_last_pages_fall_badly_is_made_with_another_ending(app):
     with in_language(app, "ur"):
         usual = render_pdf(leaflet_html(service, "large-print"), TEMPLATES)
         path, _ = documents.leaflet_pdf(service, "large-print")
-    assert documents._nearly_empty_page(usual)
-    assert not documents._nearly_empty_page(path.read_bytes())
-    for number, page in enumerate(read_layout(path).pages, 1):
+        assert documents._nearly_empty_page(usual, "large-print")
+        assert not documents._nearly_empty_page(path.read_bytes(), "large-print")
+        top = documents.top_margin("large-print", current_language())
+    for number, page in enumerate(read_layout(path, top=top).pages, 1):
         assert len(lines(page.body)) > 3, f"page {number} is nearly empty"

@@ -9,8 +9,6 @@ import datetime
 import hashlib
 import io
 import os
-import re
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from functools import lru_cache
@@ -278,41 +276,38 @@ def check_printable(services, code):
 
 # Ways to end a leaflet (print/common.css): the QR codes with the date it was checked (and,
 # by default, the languages when there is one QR code), only with the date, always with
-# the languages too, or that with the QR codes side by side.  Which one leaves no page
-# nearly empty depends on where the pages fall, so the default is made first and the
-# others only when it leaves one.
-ENDINGS = ("", "tail-short", "tail-long", "tail-long tail-compact")
-NEARLY_EMPTY = 3     # lines of text, as checks/print_rules.py counts them
+# the languages too, closer together (Nastaliq's tall lines at large print), or side by
+# side.  Which one leaves no page nearly empty depends on where the pages fall, so the
+# default is made first and the others only when it leaves one, judged by the check's own
+# measure (`pdf/layout.py`).  Right-to-left leaflets never put the QR codes side by side:
+# their captions ran into each other and read back interleaved.
+ENDINGS = ("", "tail-short", "tail-long", "tail-tight", "tail-long tail-tight", "tail-long tail-compact")
 
 
-def _checked_pdf(html, services, code, links=None):
+def _checked_pdf(html, services, code, format, links=None):
     check_printable(services, code)
     data = None
     right_to_left = current_language().direction == "rtl"
     for ending in ENDINGS:
         if right_to_left and "tail-compact" in ending:
-            continue    # poppler reads two captions side by side in right-to-left text line by line, interleaved
+            continue
         made = render_pdf(html.replace('<body class="', f'<body class="{ending} ', 1) if ending else html,
                           TEMPLATES)
         data = data or made
-        if not _nearly_empty_page(made):
+        if not _nearly_empty_page(made, format):
             data = made
             break
     return _described_links(data, links) if links else data
 
 
-def _nearly_empty_page(data):
-    """Whether a page of a PDF of several holds no more than NEARLY_EMPTY lines of text
-    besides its running head and page number (read back with pdftotext)."""
+def _nearly_empty_page(data, format):
+    """Whether a page of a PDF of several holds no more than a few lines of body text."""
+    from .layout import read_layout
+
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(data)
         pdf.flush()
-        text = subprocess.run(["pdftotext", "-layout", pdf.name, "-"], capture_output=True,
-                              check=True, timeout=60).stdout.decode("utf-8", "replace")
-    pages = [[line for line in page.splitlines() if re.search(r"\w", line)]
-             for page in text.split("\f") if page.strip()]
-    return len(pages) > 1 and any(
-        len(lines) - 1 - (number > 0) <= NEARLY_EMPTY for number, lines in enumerate(pages))
+        return bool(read_layout(pdf.name, top=top_margin(format, current_language())).nearly_empty_pages())
 
 
 def _described_links(data, names):
@@ -334,7 +329,7 @@ def leaflet_pdf(service, format):
     code = current_language().code
     key = pdf_key([service], format, code)
     path = pdf_cache().get_or_make(
-        key, lambda: _checked_pdf(leaflet_html(service, format), [service], code))
+        key, lambda: _checked_pdf(leaflet_html(service, format), [service], code, format))
     return path, key
 
 
@@ -355,5 +350,5 @@ def booklet_pdf(services, format, title=None, key=None):
     key = key or pdf_key(services, format, code)
     names = {f"service-{s.slug}": _entry(s, format, code)["title"] for s in services}
     path = pdf_cache().get_or_make(
-        key, lambda: _checked_pdf(booklet_html(services, format, title), services, code, names))
+        key, lambda: _checked_pdf(booklet_html(services, format, title), services, code, format, names))
     return path, key

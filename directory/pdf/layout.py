@@ -26,6 +26,7 @@ MM = 72 / 25.4
 # Nothing of the body is drawn nearer the edge than the smallest print margin (18 mm at
 # the top, 22 mm at the foot, print/*.css); a word whose middle is nearer is in the margin.
 TOP_MARGIN, FOOT_MARGIN = 18 * MM, 20 * MM
+NEARLY_EMPTY = 3    # lines of body text a page holds at most to be nearly empty
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _ACTUAL_TEXT = re.compile(rb"/ActualText\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))")
 
@@ -82,6 +83,15 @@ class Layout:
     pages: list = field(default_factory=list)
     labels: list = field(default_factory=list)   # the text of every heading and <dt>
     read_back: list = field(default_factory=list)   # [Page] as its text reads back, if not as drawn
+
+    def nearly_empty_pages(self):
+        """The numbers (from 1) of the pages of a PDF of several whose body holds no more than
+        NEARLY_EMPTY lines: a QR code with its caption, the picture credit.  The one measure,
+        for the check (`print_nearly_empty_page`) and for choosing a leaflet's ending."""
+        if len(self.pages) < 2:
+            return []
+        return [number for number, page in enumerate(self.text_pages, 1)
+                if len(page.lines()) <= NEARLY_EMPTY]
 
     @property
     def text_pages(self):
