@@ -77,3 +77,22 @@ def test_phone_numbers_on_easy_read_pages_are_tel_links(client):
     assert 'href="tel:1800101214960318" dir="ltr">18001 <span class="app-nowrap">0121 496 0318</span></a>' in html
     urdu = client.get("/ur/services/brackenford-deaf-centre/easy-read").get_data(as_text=True)
     assert 'href="tel:+447700900318" dir="ltr"><span class="app-nowrap">07700 900318</span></a>' in urdu
+
+
+def test_the_accessibility_statement_listing_problems_fits_320_px_in_urdu_and_arabic(db_app, browser):
+    """Its English problem titles were list items with dir=ltr in a right-to-left list:
+    their bullets hung past the left edge (326 px); found by `directory check`, after a
+    run had saved results for the statement to list."""
+    from directory.checks.model import Finding, Report
+    from directory.cli import _save_latest
+
+    report = Report()
+    report.findings = [Finding(rule, "form-friends", "large-print", "ur", "x")
+                       for rule in ("print_nearly_empty_page", "pdf_text_readback", "print_lines_overlap")]
+    with db_app.app_context():
+        _save_latest(db_app, report)
+    served = browser_rules.Served(db_app)
+    try:
+        assert browser.reflow_many(pages(served, [("", "web", "/accessibility")], ["ur", "ar", "en"])) == []
+    finally:
+        served.close()

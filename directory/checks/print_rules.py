@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from ..pdf.layout import letters, lines, text_of
-from .model import ERROR, WARNING, Finding, rule
+from .model import ERROR, Finding, rule
 
 PRINT = "RNIB / UKAAF clear and large print guidance"
 rule("print_lines_overlap", "pdf", ERROR, "Two lines of printed text overlap",
@@ -24,11 +24,7 @@ rule("print_phone_order", "pdf", ERROR,
      "unicode-bidi: isolate), and mark English text with dir=\"ltr\" as well as lang=\"en\".")
 rule("print_broken_number", "pdf", ERROR, "A phone number or postcode is broken across lines",
      PRINT, "Keep numbers and postcodes on one line (white-space: nowrap, or non-breaking spaces).")
-# A warning for now, not an error: three Urdu leaflets of the sample (two large print
-# with two QR codes, one easy read) end with a nearly empty page whichever of the four
-# endings (pdf/documents.py ENDINGS) is used: Nastaliq at large print sizes needs a layout
-# of its own (issue 13, left open).  Every other leaflet passes; make it an error again then.
-rule("print_nearly_empty_page", "pdf", WARNING,
+rule("print_nearly_empty_page", "pdf", ERROR,
      "A printed page holds only a few lines (a QR code, the picture credit)", PRINT,
      "Keep the QR code and the credit with the text before them (break-before: avoid), or "
      "let the leaflet end a page earlier.")
