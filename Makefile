@@ -12,10 +12,12 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages: WeasyPrint's Pango and HarfBuzz (with the subsetter), fontconfig and fonts
-# that cover every script we publish in, and Node.js for the front-end assets.
+# that cover every script we publish in, Node.js for the front-end assets, and poppler's
+# pdftotext, with which every leaflet is read back as it is made (pdf/documents.py chooses
+# its ending by its layout) and checked.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-	libharfbuzz-subset0 fontconfig fonts-noto-core nodejs npm
-TEST_SYSTEM_PACKAGES := poppler-utils chromium nginx openssl postgresql
+	libharfbuzz-subset0 fontconfig fonts-noto-core nodejs npm poppler-utils
+TEST_SYSTEM_PACKAGES := chromium nginx openssl postgresql
 
 export DIRECTORY_CONTENT_DIR ?= $(CURDIR)/content
 export DIRECTORY_INSTANCE_DIR ?= $(CURDIR)/instance
