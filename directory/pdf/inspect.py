@@ -365,18 +365,10 @@ def _read_page(page, facts, page_number=0):
             facts.italic_fonts.append(info[0])
         if info[4] and info[0] not in facts.serif_fonts:
             facts.serif_fonts.append(info[0])
-    ctm = [1, 0, 0, 1, 0, 0]
-    stack, tm, font, size, artifact, marks = [], [1, 0, 0, 1, 0, 0], None, 0, [], []
+    tm, font, size, artifact, marks = [1, 0, 0, 1, 0, 0], None, 0, [], []
     line_matrix, marked, spoken, artifacts = tm, {}, [], []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op == "q":
-            stack.append(ctm)
-        elif op == "Q":
-            ctm = stack.pop() if stack else ctm
-        elif op == "cm":
-            ctm = _multiply([float(x) for x in operands], ctm)
-        elif op == "BT":
+    for operands, op, ctm in _with_ctm(page):
+        if op == "BT":
             tm = line_matrix = [1, 0, 0, 1, 0, 0]
         elif op == "Tm":
             tm = line_matrix = [float(x) for x in operands]
@@ -538,10 +530,25 @@ def _point(ctm, x, y):
     return (x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5])
 
 
+def _with_ctm(page):
+    """(operands, operator, current transformation matrix) for each instruction of page's
+    content, the matrix kept through q, Q and cm."""
+    stack, ctm = [], [1, 0, 0, 1, 0, 0]
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif op == "cm":
+            ctm = _multiply([float(x) for x in operands], ctm)
+        yield operands, op, ctm
+
+
 def drawn_boxes(page):
     """{MCID: [x1, y1, x2, y2]}: where each marked content's paths and images are drawn,
     in the page's default user space (points from the bottom left)."""
-    boxes, marks, stack, ctm = {}, [], [], [1, 0, 0, 1, 0, 0]
+    boxes, marks = {}, []
     xobjects = page.get("/Resources", {}).get("/XObject", {})
 
     def add(points):
@@ -552,15 +559,8 @@ def drawn_boxes(page):
         box = boxes.setdefault(mcid, [min(xs), min(ys), max(xs), max(ys)])
         box[:] = [min(box[0], *xs), min(box[1], *ys), max(box[2], *xs), max(box[3], *ys)]
 
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op == "q":
-            stack.append(ctm)
-        elif op == "Q":
-            ctm = stack.pop() if stack else ctm
-        elif op == "cm":
-            ctm = _multiply([float(x) for x in operands], ctm)
-        elif op in ("BDC", "BMC"):
+    for operands, op, ctm in _with_ctm(page):
+        if op in ("BDC", "BMC"):
             properties = operands[1] if op == "BDC" else None
             mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
             marks.append(None if mcid is None else int(mcid))
